@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Set up samizdat on a fresh Debian/Ubuntu machine, then build or test.
+#
+#   ./bootstrap.sh build   system packages, .venv, then `samizdat build` (outputs in build/)
+#   ./bootstrap.sh test    the same plus the validators (Java, Chromium, Node.js, Ace), then pytest
+#
+# Safe to run again: every step skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-build}
+shift || true
+
+# Pango for WeasyPrint; poppler for the print tests' page pictures; hunspell-en-gb for lint.
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 poppler-utils hunspell-en-gb)
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+        sudo apt-get update -qq
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "bootstrap: please install: ${missing[*]}" >&2
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+case "$mode" in
+    build)
+        exec .venv/bin/samizdat build "$@"
+        ;;
+    test)
+        scripts/install-validators
+        exec .venv/bin/python -m pytest "$@"
+        ;;
+    *)
+        echo "usage: ./bootstrap.sh build|test [ARGS...]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,3 @@
+from samizdat.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Editions are data: what to make, at which size, with which stylesheets.
+
+The five defaults cover the pamphlet's outputs; ``editions:`` in metadata.yaml changes a field
+of one (``pdf: {page-size: A6}``), switches one off (``kepub: false``) or adds one:
+
+    editions:
+      pocket:
+        format: pdf
+        page-size: A6
+        output: "{slug}-pocket.pdf"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from samizdat.config import Manuscript
+
+FORMATS = ("epub", "kepub", "pdf", "booklet")
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    format: str  # one of FORMATS
+    output: str  # file name pattern; {slug} is the book's slug
+    stylesheets: tuple[str, ...]  # relative to the styles folder, in cascade order
+    page_size: str | None = None  # CSS @page size of the rendered pages (print formats)
+    sheet_size: str | None = None  # paper the booklet is imposed on
+    # Format options, passed through to the writer: pdf-variant (e.g. "pdf/ua-1"),
+    # signature-sheets, creep-mm, marks, duplex ("short-edge" | "long-edge").
+    options: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+
+    def output_name(self, slug: str) -> str:
+        return self.output.format(slug=slug)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return dict(self.options).get(key, default)
+
+    @property
+    def is_print(self) -> bool:
+        return self.format in ("pdf", "booklet")
+
+    def settings(self) -> dict[str, Any]:
+        """Everything that decides the output, for the build's input fingerprint."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+EPUB_STYLES = ("common.css", "epub.css")
+PRINT_STYLES = ("print.css",)
+HALF_LETTER = "5.5in 8.5in"
+
+DEFAULT_EDITIONS: dict[str, Edition] = {
+    e.name: e
+    for e in (
+        Edition("epub", "epub", "{slug}.epub", EPUB_STYLES),
+        Edition("kepub", "kepub", "{slug}.kepub.epub", EPUB_STYLES),
+        Edition("pdf", "pdf", "{slug}.pdf", PRINT_STYLES, page_size="A5"),
+        Edition("booklet-a4", "booklet", "{slug}-booklet-a4.pdf", PRINT_STYLES, "A5", "A4"),
+        Edition(
+            "booklet-letter", "booklet", "{slug}-booklet-letter.pdf", PRINT_STYLES,
+            HALF_LETTER, "letter",
+        ),
+    )
+}
+
+_FIELD_KEYS = {"format", "output", "stylesheets", "page-size", "sheet-size"}
+_OPTION_KEYS = {"pdf-variant", "signature-sheets", "creep-mm", "marks", "duplex"}
+
+
+def editions_for(manuscript: Manuscript) -> dict[str, Edition]:
+    """The default editions with the manuscript's ``editions:`` applied, in table order."""
+    table = dict(DEFAULT_EDITIONS)
+    for name, spec in manuscript.editions.items():
+        name = str(name)
+        if spec is False or spec is None:
+            table.pop(name, None)
+            continue
+        if not isinstance(spec, dict):
+            raise manuscript.error(
+                f"edition '{name}' must be a mapping of settings or 'false'", "editions"
+            )
+        unknown = set(spec) - _FIELD_KEYS - _OPTION_KEYS
+        if unknown:
+            raise manuscript.error(
+                f"edition '{name}' has unknown setting '{sorted(unknown)[0]}'",
+                "editions",
+                f"use {', '.join(sorted(_FIELD_KEYS | _OPTION_KEYS))}",
+            )
+        base = table.get(name)
+        if base is None:
+            if spec.get("format") not in FORMATS:
+                raise manuscript.error(
+                    f"new edition '{name}' needs 'format:' ({', '.join(FORMATS)})", "editions"
+                )
+            base = Edition(name, spec["format"], f"{{slug}}-{name}.{_suffix(spec['format'])}",
+                           EPUB_STYLES if spec["format"] in ("epub", "kepub") else PRINT_STYLES)
+        changes: dict[str, Any] = {}
+        for key in _FIELD_KEYS & set(spec):
+            value = spec[key]
+            if key == "stylesheets":
+                value = tuple(value) if isinstance(value, list) else (str(value),)
+            elif key == "format" and value not in FORMATS:
+                raise manuscript.error(f"edition '{name}': unknown format '{value}'", "editions")
+            changes[key.replace("-", "_")] = value
+        options = dict(base.options)
+        options.update({k: spec[k] for k in _OPTION_KEYS & set(spec)})
+        edition = replace(base, options=tuple(sorted(options.items())), **changes)
+        if edition.is_print and not edition.page_size:
+            raise manuscript.error(f"edition '{name}' needs 'page-size:'", "editions")
+        if edition.format == "booklet" and not edition.sheet_size:
+            raise manuscript.error(f"booklet edition '{name}' needs 'sheet-size:'", "editions")
+        table[name] = edition
+    return table
+
+
+def _suffix(fmt: str) -> str:
+    return {"epub": "epub", "kepub": "kepub.epub"}.get(fmt, "pdf")
+
+
+def select(table: dict[str, Edition], only: list[str] | None) -> list[Edition]:
+    """The editions named by ``--only`` (all when None); unknown names are the caller's error."""
+    if not only:
+        return list(table.values())
+    return [table[name] for name in table if name in only]

@@ -1,0 +1,109 @@
+"""Every error a user can cause: one line naming the place and what to do, exit 2, no traceback,
+and nothing written to the output folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manuscripts import METADATA, make_manuscript
+
+
+def samizdat(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "samizdat", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def assert_user_error(result, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def build(tmp_path: Path, *extra: str):
+    return samizdat("build", "--out", str(tmp_path / "build"), *extra, cwd=tmp_path)
+
+
+def test_missing_manuscript_folder(tmp_path):
+    result = build(tmp_path, "--manuscript", "nowhere")
+    assert_user_error(result, "nowhere", "manuscript folder not found", "--manuscript")
+    assert not (tmp_path / "build").exists()
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path):
+    make_manuscript(tmp_path, METADATA + "subjects: [unclosed\nrights: x\n")
+    result = build(tmp_path)
+    assert_user_error(result, "metadata.yaml:", "malformed YAML")
+    line = int(result.stderr.split("metadata.yaml:")[1].split(":")[0])
+    assert line in (11, 12, 13)  # where PyYAML notices the unclosed flow sequence
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize("field", ["title", "author", "lang", "identifier"])
+def test_missing_required_field(tmp_path, field):
+    metadata = "".join(
+        line + "\n" for line in METADATA.splitlines() if not line.startswith(f"{field}:")
+    )
+    make_manuscript(tmp_path, metadata)
+    result = build(tmp_path)
+    assert_user_error(result, "metadata.yaml", f"'{field}'", "missing")
+    assert not (tmp_path / "build").exists()
+
+
+def test_wrong_type_of_field_names_its_line(tmp_path):
+    make_manuscript(tmp_path, METADATA.replace("title: A Small Pamphlet", "title: [a, b]"))
+    assert_user_error(build(tmp_path), "metadata.yaml:1", "'title' must be text")
+
+
+def test_non_utf8_chapter_names_file_and_line(tmp_path):
+    folder = make_manuscript(tmp_path)
+    (folder / "chapters" / "02-middle.md").write_bytes(
+        "# Title\n\nfine line\n".encode() + "caf\xe9 in Latin-1\n".encode("latin-1")
+    )
+    result = build(tmp_path)
+    assert_user_error(result, "02-middle.md:4", "not UTF-8", "save the file as UTF-8")
+    assert not (tmp_path / "build").exists()
+
+
+def test_unreadable_chapter(tmp_path):
+    folder = make_manuscript(tmp_path)
+    # A folder where a chapter file should be: unreadable even for root, unlike chmod 000.
+    (folder / "chapters" / "04-broken.md").mkdir()
+    result = build(tmp_path)
+    assert_user_error(result, "04-broken.md", "cannot read")
+
+
+def test_unknown_edition_name(tmp_path):
+    make_manuscript(tmp_path)
+    result = build(tmp_path, "--only", "epub,hardback")
+    assert_user_error(result, "unknown edition 'hardback'", "booklet-a4")
+    assert not (tmp_path / "build").exists()
+
+
+def test_bad_edition_table_names_the_field(tmp_path):
+    make_manuscript(tmp_path, METADATA + "editions:\n  pocket:\n    page-size: A6\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10", "editions", "format")
+
+
+def test_listed_chapter_outside_manuscript(tmp_path):
+    make_manuscript(tmp_path, METADATA + "chapters:\n  - ../../secret.md\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10", "outside the manuscript")
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = samizdat("build", "--manuscript", "nowhere", "--debug", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "ManuscriptError" in result.stderr
+
+
+def test_every_subcommand_has_help(tmp_path):
+    for command in ("build", "check", "lint", "import", "clean"):
+        result = samizdat(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0 and "usage: samizdat " + command in result.stdout
