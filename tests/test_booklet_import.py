@@ -232,3 +232,11 @@ def test_real_source_pages_in_reading_order(tmp_path):
     tokens = {re.search(r"'(\w+)'", r.message).group(1) for r in codes(result, "I006")}
     assert {"partywhen", "TheWorkers", "reachedwithin", "nomajor", "solutionswere",
             "theWhites", "notifiedMiasikovs"} <= tokens
+
+
+def test_ligature_after_its_own_first_letter_is_not_tripled():
+    text = " A short page that cites Maximof\ue0e0 and an o\ue0e0icer here.\n"
+    result = import_booklet(text, "none", source="lig.txt")
+    words = " ".join(c.to_markdown() for c in result.chapters)
+    assert "Maximoff and" in words and "officer" in words and "fff" not in words
+    assert [r.code for r in result.reports].count("I009") == 1

@@ -473,7 +473,18 @@ def map_ligatures(pages: list[_Page]) -> list[ImportReport]:
             out = []
             for ch in text:
                 if ch in PUA_LIGATURES:
-                    out.append(PUA_LIGATURES[ch])
+                    letters = PUA_LIGATURES[ch]
+                    # Some extractions emit the ligature's first letter and then the whole
+                    # ligature ("Maximof" + ff): no English word has a tripled letter, so
+                    # the glyph stands for the letters not yet written out.
+                    if out and out[-1].endswith(letters[0]) and letters[0] == letters[1:2]:
+                        letters = letters[1:]
+                        reports.append(ImportReport(
+                            number, "I009",
+                            f"ligature U+{ord(ch):04X} follows its own first letter; "
+                            f"read as '{letters}' to avoid a tripled letter",
+                        ))
+                    out.append(letters)
                     mapped += 1
                 else:
                     if _is_private(ch):
