@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,56 @@ class Chapter:
     title: str | None
     body: str
     source: Path
+    # Filled by the notes transform: this chapter's notes in reading order.
+    notes: list[Note] = field(default_factory=list)
+    # The reader's hand-over to the notes transform, empty once it has run: the citations
+    # (``<span data-citation="N"/>`` in the body marks citations[N]) and the footnote
+    # definitions by label (``<a data-footnote="label"/>`` marks a call).
+    citations: list[Citation] = field(default_factory=list)
+    footnotes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as the manuscript wrote it, in pandoc syntax: ``[see @a, p. 12; @b]``.
+
+    ``items`` are the parser's ``CitationItem``s (readers/citation_syntax.py); ``line`` is where
+    the citation begins in ``source``, for error messages.
+    """
+
+    text: str
+    items: tuple[Any, ...]
+    source: Path
+    line: int
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(item.key for item in self.items)
+
+
+@dataclass
+class Note:
+    """One note, numbered in reading order: a footnote the author wrote or a citation note.
+
+    ``body`` is an XHTML fragment of one or more ``<p>``. ``id`` and ``ref_id`` are the ids of
+    the note and of its call (``note-12``, ``noteref-12``; ``note-2-5`` when numbering restarts
+    with each chapter, so that ids stay unique in a one-document print edition).
+    """
+
+    number: int
+    id: str
+    ref_id: str
+    body: str
+    kind: Literal["footnote", "citation"]
+
+
+@dataclass
+class Reference:
+    """One bibliography entry: its citation key, a stable id and its formatted text."""
+
+    key: str
+    id: str  # "ref-avrich1984"
+    html: str  # inline XHTML: "Avrich, Paul. <em>The Russian Anarchists</em>. ..."
 
 
 @dataclass
@@ -61,3 +112,11 @@ class Book:
     metadata: BookMetadata
     chapters: list[Chapter]
     manuscript_dir: Path
+    # Filled by the notes transform: every work cited (and every 'nocite:' entry), in the
+    # style's order, and the heading of that back-matter section.
+    bibliography: list[Reference] = field(default_factory=list)
+    bibliography_title: str = "Bibliography"
+
+    @property
+    def notes(self) -> list[Note]:
+        return [note for chapter in self.chapters for note in chapter.notes]

@@ -1,0 +1,168 @@
+"""The manuscript's bibliography file: its entries by key, each with the line that defines it.
+
+Three formats, as pandoc reads them (pandoc formats the citations, see transforms/notes.py):
+CSL YAML (``.yaml``/``.yml``: a list of entries, or ``references:`` holding one), CSL JSON
+(``.json``: a list of entries) and BibTeX (``.bib``). The entries themselves are not
+interpreted here; this module only makes sure that every later error can name a file and a
+line: a malformed file, an entry without a key, a key defined twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from samizdat.config import load_yaml, read_text
+from samizdat.errors import ManuscriptError
+
+FORMATS = {".yaml": "csl-yaml", ".yml": "csl-yaml", ".json": "csl-json", ".bib": "bibtex"}
+
+
+@dataclass
+class Bibliography:
+    path: Path
+    format: str  # "csl-yaml" | "csl-json" | "bibtex"
+    lines: dict[str, int]  # key -> line that defines it (1-based), in file order
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.lines)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.lines
+
+
+def load_bibliography(path: Path) -> Bibliography:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ManuscriptError(
+            f"unknown bibliography format '{suffix or path.name}'",
+            file=path,
+            hint="use CSL YAML (.yaml), CSL JSON (.json) or BibTeX (.bib)",
+        )
+    kind = FORMATS[suffix]
+    found = {"csl-yaml": _yaml_keys, "csl-json": _json_keys, "bibtex": _bibtex_keys}[kind](path)
+    lines: dict[str, int] = {}
+    for key, line in found:
+        if key in lines:
+            raise ManuscriptError(
+                f"duplicate citation key '{key}' (first defined on line {lines[key]})",
+                file=path,
+                line=line,
+                hint="give each entry its own key",
+            )
+        lines[key] = line
+    return Bibliography(path=path, format=kind, lines=lines)
+
+
+def _yaml_keys(path: Path) -> list[tuple[str, int]]:
+    load_yaml(path)  # a ManuscriptError with the line if the YAML is malformed
+    node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
+    entries = node
+    if isinstance(node, yaml.MappingNode):
+        entries = next((v for k, v in node.value if k.value == "references"), None)
+    if not isinstance(entries, yaml.SequenceNode):
+        raise ManuscriptError(
+            "no list of references",
+            file=path,
+            line=node.start_mark.line + 1 if node is not None else 1,
+            hint="write CSL YAML: 'references:' followed by a list of entries, each with 'id:'",
+        )
+    found = []
+    for entry in entries.value:
+        line = entry.start_mark.line + 1
+        ident = None
+        if isinstance(entry, yaml.MappingNode):
+            ident = next(
+                (v for k, v in entry.value if isinstance(k, yaml.ScalarNode) and k.value == "id"),
+                None,
+            )
+        if not isinstance(ident, yaml.ScalarNode) or not str(ident.value).strip():
+            raise ManuscriptError(
+                "a reference without an 'id:'",
+                file=path,
+                line=line,
+                hint="each entry needs 'id: key', the key that citations use (@key)",
+            )
+        found.append((str(ident.value).strip(), ident.start_mark.line + 1))
+    return found
+
+
+def _json_keys(path: Path) -> list[tuple[str, int]]:
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManuscriptError(
+            f"malformed JSON: {exc.msg}", file=path, line=exc.lineno, hint="fix the syntax"
+        ) from exc
+    if not isinstance(data, list):
+        raise ManuscriptError(
+            "CSL JSON must be a list of entries", file=path, line=1, hint="write [{\"id\": ...}, ...]"
+        )
+    # json keeps no positions; the i-th '"id":' at the top level of an entry is the i-th key.
+    positions = [m.start() for m in re.finditer(r'"id"\s*:', text)]
+    found = []
+    for index, entry in enumerate(data):
+        line = text.count("\n", 0, positions[index]) + 1 if index < len(positions) else None
+        if not isinstance(entry, dict) or not str(entry.get("id", "")).strip():
+            raise ManuscriptError(
+                f"entry {index + 1} has no \"id\"",
+                file=path,
+                line=line,
+                hint="each entry needs \"id\": \"key\", the key that citations use (@key)",
+            )
+        found.append((str(entry["id"]).strip(), line))
+    return found
+
+
+_BIBTEX_ENTRY = re.compile(r"@(?P<type>[A-Za-z]+)\s*(?P<open>[{(])\s*(?P<key>[^,\s{}()]*)\s*,?")
+
+
+def _bibtex_keys(path: Path) -> list[tuple[str, int]]:
+    text = read_text(path)
+    found = []
+    for match in _BIBTEX_ENTRY.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        kind = match.group("type").lower()
+        end = _entry_end(text, match.start("open"))
+        if end is None:
+            raise ManuscriptError(
+                f"unbalanced braces in the @{match.group('type')} entry",
+                file=path,
+                line=line,
+                hint="close every '{' (an entry ends with a '}' on its own)",
+            )
+        if kind in ("comment", "string", "preamble"):
+            continue
+        if not match.group("key") or not match.group(0).endswith(","):
+            raise ManuscriptError(
+                f"a @{match.group('type')} entry without a key",
+                file=path,
+                line=line,
+                hint="write @book{key, ...}",
+            )
+        found.append((match.group("key"), line))
+    return found
+
+
+def _entry_end(text: str, opening: int) -> int | None:
+    """The index of the bracket that closes the entry opened at ``opening``, or None."""
+    open_char = text[opening]
+    close_char = "}" if open_char == "{" else ")"
+    depth = 0
+    for index in range(opening, len(text)):
+        char = text[index]
+        if char == open_char:
+            depth += 1
+        elif char == close_char:
+            depth -= 1
+            if depth == 0:
+                return index
+        elif char == "@" and depth == 1 and text[index - 1] == "\n":
+            return None  # a new entry begins on its own line before this one was closed
+    return None

@@ -1,0 +1,123 @@
+"""Typography on the model's text: curly quotes, dashes, ellipses and non-breaking spaces.
+
+Each rule is a plain, named function on a run of text (after Standard Ebooks' se/typography.py),
+applied to the text nodes of chapter bodies, notes and bibliography entries, never inside
+``code``, ``pre``, ``kbd``, ``samp`` or ``script``. Quotes and dashes follow pandoc's ``smart``
+extension, so that footnotes read the same as pandoc would print them; the citation text comes
+from pandoc already typeset, and running the rules on it again changes nothing but spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from samizdat.document import Book
+
+NBSP = "\u00a0"
+LITERAL = {"code", "pre", "kbd", "samp", "script", "style", "math"}
+
+
+def apply_typography(book: Book) -> Book:
+    for chapter in book.chapters:
+        chapter.body = typeset_fragment(chapter.body)
+        for note in chapter.notes:
+            note.body = typeset_fragment(note.body)
+    for reference in book.bibliography:
+        reference.html = typeset_fragment(reference.html)
+    return book
+
+
+def typeset(text: str) -> str:
+    """All the rules, in order, on one run of text."""
+    for rule in (dashes, ellipses, curl_quotes, space_in_page_references, space_after_initials):
+        text = rule(text)
+    return text
+
+
+def dashes(text: str) -> str:
+    """``---`` is an em dash and ``--`` an en dash (pandoc's smart extension)."""
+    return text.replace("---", "\u2014").replace("--", "\u2013")
+
+
+def ellipses(text: str) -> str:
+    return text.replace("...", "\u2026")
+
+
+_OPENS_AFTER = r"(?:^|(?<=[\s(\[{\u2014\u2013/\u201c\u2018-]))"
+
+
+def curl_quotes(text: str) -> str:
+    """Straight quotes -> typographic ones: opening after a space or an opening bracket,
+    closing (and the apostrophe) everywhere else, as pandoc's smart extension reads them.
+    """
+    text = re.sub(_OPENS_AFTER + r"'(?=\d\d(?:s|\b))", "\u2019", text)  # ’90s: an elision
+    text = re.sub(_OPENS_AFTER + '"', "\u201c", text)
+    text = text.replace('"', "\u201d")
+    text = re.sub(_OPENS_AFTER + "'", "\u2018", text)
+    return text.replace("'", "\u2019")
+
+
+def space_in_page_references(text: str) -> str:
+    """"p. 12", "pp. 33–35", "no. 1", "vol. 2": the label must not end a line alone."""
+    return re.sub(
+        r"\b(p|pp|no|nos|vol|vols|ch|chap|sec|n|nn|fol|fols|col)\.[ ](?=[\divxlcdm]+\b)",
+        lambda m: m.group(1) + "." + NBSP,
+        text,
+        flags=re.IGNORECASE,
+    )
+
+
+def space_after_initials(text: str) -> str:
+    """"G. T. Miasnikov": initials stay with each other and with the surname."""
+    return re.sub(r"\b([A-Z]\.) (?=[A-Z])", lambda m: m.group(1) + NBSP, text)
+
+
+def space_before_note_call(text: str) -> str:
+    """A space left before a note call ("word [^1]") must not break: a call cannot begin a line."""
+    return text.rstrip(" ") + NBSP if text.endswith(" ") else text
+
+
+# --- On the tree -----------------------------------------------------------------------------
+
+
+def typeset_fragment(xhtml: str) -> str:
+    if not xhtml:
+        return xhtml
+    root = ET.fromstring(f"<div>{xhtml}</div>")
+    _typeset_element(root)
+    _keep_note_calls_attached(root)
+    return (root.text or "") + "".join(
+        ET.tostring(child, encoding="unicode", short_empty_elements=True) for child in root
+    )
+
+
+def _typeset_element(element: ET.Element) -> None:
+    # A quotation mark's direction depends on what precedes it, possibly in another text node
+    # ("<em>word</em>'s"), so each node is typeset with the character before it as context.
+    if element.tag in LITERAL:
+        return
+    if element.text:
+        element.text = typeset(element.text)
+    for child in element:
+        _typeset_element(child)
+        if child.tail:
+            child.tail = _typeset_after(child, child.tail)
+
+
+def _typeset_after(child: ET.Element, tail: str) -> str:
+    # The tail follows an element: a quote at its start closes ("<em>x</em>'s", "…</a>'").
+    marker = "\u2063"  # invisible separator, stands for the element's last character
+    return typeset(marker + tail)[1:] if tail[:1] in "'\"" else typeset(tail)
+
+
+def _keep_note_calls_attached(root: ET.Element) -> None:
+    for parent in root.iter():
+        children = list(parent)
+        for index, child in enumerate(children):
+            if child.tag != "a" or "noteref" not in (child.get("class") or "").split():
+                continue
+            if index == 0:
+                parent.text = space_before_note_call(parent.text or "")
+            else:
+                children[index - 1].tail = space_before_note_call(children[index - 1].tail or "")
