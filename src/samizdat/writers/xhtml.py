@@ -1,0 +1,404 @@
+"""XHTML content documents shared by the EPUB and KEPUB writers: title page, chapters, colophon.
+
+Every document is built as an lxml tree so that a writer can still change it (the KEPUB writer
+adds Kobo's sentence spans) before ``serialize`` turns it into bytes. Text this module writes
+itself (labels, the colophon) comes from ``LABELS``, typographic quotes and all; everything else
+is the model's, rendered as the model decided.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from samizdat.document import Book, Chapter
+from samizdat.errors import ManuscriptError
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+
+# Words samizdat itself puts in a book. A language not listed gets English, and the element that
+# carries the English text is tagged lang="en" so that a screen reader switches voice (WCAG 3.1.2).
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "contents": "Contents",
+        "landmarks": "Landmarks",
+        "start": "Start of text",
+        "notes": "Notes",
+        "backlink": "Back to the text of note {n}",
+        "colophon": "Colophon",
+        "edt": "Edited by {names}",
+        "trl": "Translated by {names}",
+        "ill": "Illustrated by {names}",
+        "and": "and",
+        "source": "First published in {source}.",
+        "source_date": "First published in {source}, {date}.",
+        "date": "First published {date}.",
+        "publisher": "Published by {publisher}.",
+        "made": "Made with samizdat.",
+    },
+    "fr": {
+        "contents": "Table des matières",
+        "landmarks": "Repères",
+        "start": "Début du texte",
+        "notes": "Notes",
+        "backlink": "Retour à l’appel de note {n}",
+        "colophon": "Colophon",
+        "edt": "Édité par {names}",
+        "trl": "Traduit par {names}",
+        "ill": "Illustré par {names}",
+        "and": "et",
+        "source": "Première publication : {source}.",
+        "source_date": "Première publication : {source}, {date}.",
+        "date": "Première publication : {date}.",
+        "publisher": "Publié par {publisher}.",
+        "made": "Fabriqué avec samizdat.",
+    },
+    "de": {
+        "contents": "Inhalt",
+        "landmarks": "Orientierungspunkte",
+        "start": "Textbeginn",
+        "notes": "Anmerkungen",
+        "backlink": "Zurück zur Anmerkung {n} im Text",
+        "colophon": "Impressum",
+        "edt": "Herausgegeben von {names}",
+        "trl": "Übersetzt von {names}",
+        "ill": "Illustriert von {names}",
+        "and": "und",
+        "source": "Erstveröffentlichung: {source}.",
+        "source_date": "Erstveröffentlichung: {source}, {date}.",
+        "date": "Erstveröffentlichung: {date}.",
+        "publisher": "Verlegt bei {publisher}.",
+        "made": "Hergestellt mit samizdat.",
+    },
+    "es": {
+        "contents": "Índice",
+        "landmarks": "Puntos de referencia",
+        "start": "Comienzo del texto",
+        "notes": "Notas",
+        "backlink": "Volver a la llamada de nota {n}",
+        "colophon": "Colofón",
+        "edt": "Edición de {names}",
+        "trl": "Traducción de {names}",
+        "ill": "Ilustraciones de {names}",
+        "and": "y",
+        "source": "Publicado por primera vez en {source}.",
+        "source_date": "Publicado por primera vez en {source}, {date}.",
+        "date": "Publicado por primera vez: {date}.",
+        "publisher": "Publicado por {publisher}.",
+        "made": "Hecho con samizdat.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    lang: str | None  # set when the label's language differs from the book's
+
+
+def label(book: Book, key: str, **values: str) -> Label:
+    primary = book.metadata.lang.split("-")[0].lower()
+    if primary in LABELS:
+        return Label(LABELS[primary][key].format(**values), None)
+    return Label(LABELS["en"][key].format(**values), "en")
+
+
+def set_lang(element: etree._Element, lang: str) -> None:
+    # EPUB 3 content documents are XML: xml:lang is what XML tools read, lang what browsers
+    # and Ace read; both, and equal (HTML 5.2 sec. 3.2.5.3).
+    element.set("lang", lang)
+    element.set(XML_LANG, lang)
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A child element in the XHTML namespace; ``epub_type`` and ``aria_*`` spelled with _."""
+    element = etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}")
+    for name, value in attrs.items():
+        if name == "epub_type":
+            element.set(EPUB_TYPE, value)
+        else:
+            element.set(name.replace("_", "-") if name.startswith("aria_") else name, value)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def labelled(parent: etree._Element, tag: str, text: Label, **attrs: str) -> etree._Element:
+    element = sub(parent, tag, text.text, **attrs)
+    if text.lang:
+        set_lang(element, text.lang)
+    return element
+
+
+def new_document(
+    book: Book, title: str, stylesheets: list[str], body_type: str
+) -> tuple[etree._ElementTree, etree._Element]:
+    """An empty content document: returns the tree and its ``<body>``."""
+    root = etree.Element(f"{{{XHTML_NS}}}html", nsmap=NSMAP)
+    set_lang(root, book.metadata.lang)
+    head = sub(root, "head")
+    sub(head, "title", title)
+    for href in stylesheets:
+        sub(head, "link", rel="stylesheet", type="text/css", href=href)
+    body = sub(root, "body", epub_type=body_type)
+    return etree.ElementTree(root), body
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    return etree.tostring(
+        tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>", pretty_print=False
+    )
+
+
+def join_names(book: Book, names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {label(book, 'and').text} {names[-1]}"
+
+
+# -- title page ---------------------------------------------------------------------------------
+
+
+def title_page(book: Book, stylesheets: list[str]) -> etree._ElementTree:
+    meta = book.metadata
+    tree, body = new_document(book, meta.full_title, stylesheets, "frontmatter")
+    section = sub(body, "section", **{"class": "titlepage", "epub_type": "titlepage"})
+    heading = sub(section, "h1", meta.title, **{"class": "title", "epub_type": "title"})
+    if meta.subtitle:
+        # DPUB-ARIA doc-subtitle belongs on a <p> right after the heading (DPUB-ARIA 1.1 sec. 4).
+        sub(
+            section,
+            "p",
+            meta.subtitle,
+            **{"class": "subtitle", "epub_type": "subtitle", "role": "doc-subtitle"},
+        )
+    heading.set("id", "title")
+    section.set("aria-labelledby", "title")
+    authors = [c.name for c in meta.authors]
+    if authors:
+        sub(section, "p", join_names(book, authors), **{"class": "authors"})
+    for role in ("edt", "trl", "ill"):
+        names = [c.name for c in meta.contributors if c.role == role]
+        if names:
+            line = label(book, role, names=join_names(book, names))
+            labelled(section, "p", line, **{"class": "contributors"})
+    if meta.publisher:
+        sub(section, "p", meta.publisher, **{"class": "publisher"})
+    return tree
+
+
+# -- chapters -----------------------------------------------------------------------------------
+
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def _resolve_html_entities(fragment: str) -> str:
+    # Markdown (and raw HTML in it) may use HTML's named entities (&nbsp;, &rsquo;); XHTML
+    # knows only XML's five, so EPUBCheck would report RSC-016 (fatal) for the rest.
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name in _XML_ENTITIES:
+            return match.group(0)
+        return html.entities.html5.get(name + ";", match.group(0))
+
+    return _ENTITY.sub(replace, fragment)
+
+
+def parse_fragment(
+    chapter: Chapter, *, body: str | None = None, container: str = "section"
+) -> etree._Element:
+    """The chapter's body (or ``body``, a note of it) as children of a new ``container``."""
+    fragment = chapter.body if body is None else body
+    source = (
+        f'<{container} xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">'
+        f"{_resolve_html_entities(fragment)}</{container}>"
+    )
+    try:
+        return etree.fromstring(source.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise ManuscriptError(
+            f"the chapter is not well-formed XHTML ({exc.msg})",
+            file=chapter.source,
+            hint="check raw HTML in the Markdown: tags must be closed and nested",
+        ) from exc
+
+
+def chapter_document(
+    book: Book, chapter: Chapter, stylesheets: list[str], first: bool
+) -> etree._ElementTree:
+    heading_text = chapter.title or book.metadata.title
+    tree, body = new_document(book, heading_text, stylesheets, "bodymatter")
+    section = parse_fragment(chapter)
+    body.append(section)
+    section.set("id", safe_id(chapter.id))
+    section.set(EPUB_TYPE, "chapter")
+    section.set("role", "doc-chapter")
+    section.set("class", "chapter opening" if first and not chapter.title else "chapter")
+    heading = section.find(f"{{{XHTML_NS}}}h1")
+    if heading is not None:
+        if not heading.get("id"):
+            heading.set("id", f"{safe_id(chapter.id)}-title")
+        section.set("aria-labelledby", heading.get("id"))
+    else:
+        # An untitled chapter still needs an accessible name for its doc-chapter region.
+        section.set("aria-label", heading_text)
+    render_notes(book, chapter, section)
+    return tree
+
+
+def heading_text(tree: etree._ElementTree) -> str | None:
+    """The chapter's visible title: what the table of contents must repeat."""
+    heading = tree.find(f".//{{{XHTML_NS}}}h1")
+    if heading is None:
+        return None
+    text = " ".join("".join(heading.itertext()).split())
+    return text or None
+
+
+def safe_id(value: str) -> str:
+    # HTML ids in EPUB must be XML names without colons: Python-Markdown's "fn:1" fails
+    # EPUBCheck with RSC-005 ("must be an XML name without colons").
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "-", value)
+    return cleaned if re.match(r"[A-Za-z_]", cleaned) else f"id-{cleaned}"
+
+
+def render_notes(book: Book, chapter: Chapter, section: etree._Element) -> None:
+    """Note calls and notes -> EPUB 3 pop-up notes, in place.
+
+    Calls get ``epub:type="noteref"`` and ``role="doc-noteref"`` inside a ``<sup>``; the notes
+    become one ``epub:type="endnotes"`` section at the end of the chapter, so a reader without
+    pop-ups still finds them there and comes back by the backlink. Two inputs are understood:
+    the notes transform's (``<a class="noteref">`` calls, ``chapter.notes``) and, until it runs
+    everywhere, Python-Markdown's footnote markup. This is the one place note markup is decided.
+    """
+    x = f"{{{XHTML_NS}}}"
+    renamed: dict[str, str] = {}
+    for element in section.iter():
+        old = element.get("id")
+        if old and safe_id(old) != old:
+            renamed[old] = safe_id(old)
+            element.set("id", renamed[old])
+
+    def target(href: str) -> str:
+        return "#" + renamed.get(href[1:], href[1:])
+
+    for call in list(section.iter(f"{x}a")):
+        if not {"footnote-ref", "noteref"} & set((call.get("class") or "").split()):
+            continue
+        parent = call.getparent()
+        if parent.tag == f"{x}sup":
+            # Python-Markdown puts the id on its <sup>; pop-ups (Apple Books, Kobo, KOReader)
+            # need it, and epub:type, on the <a> itself.
+            if parent.get("id"):
+                call.set("id", parent.attrib.pop("id"))
+        else:
+            # A <sup> keeps the call raised in readers that ignore the book's CSS.
+            parent = etree.Element(f"{x}sup")
+            call.addprevious(parent)
+            parent.tail, call.tail = call.tail, None
+            parent.append(call)
+        parent.set("class", "noteref")
+        call.set("href", target(call.get("href", "")))
+        call.set("class", "noteref")
+        call.set(EPUB_TYPE, "noteref")
+        call.set("role", "doc-noteref")
+
+    if chapter.notes:
+        notes = _endnotes(book, section)
+        items = sub(notes, "ol")
+        for note in chapter.notes:
+            item = sub(items, "li", id=safe_id(note.id))
+            item.set("value", str(note.number))
+            for block in list(parse_fragment(chapter, body=note.body, container="div")):
+                item.append(block)
+            paragraph = item[-1] if len(item) and item[-1].tag == f"{x}p" else sub(item, "p")
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + " "
+            else:
+                paragraph.text = (paragraph.text or "") + " "
+            _backlink(book, sub(paragraph, "a"), f"#{safe_id(note.ref_id)}", note.number)
+        section.append(notes)
+
+    for block in list(section.iter(f"{x}div")):
+        if "footnote" not in (block.get("class") or "").split():
+            continue
+        notes = _endnotes(book, section)
+        for child in block:
+            if child.tag == f"{x}ol":
+                notes.append(child)
+        for number, item in enumerate(notes.iter(f"{x}li"), 1):
+            for back in item.iter(f"{x}a"):
+                if "footnote-backref" in (back.get("class") or "").split():
+                    back.attrib.pop("title", None)
+                    _backlink(book, back, target(back.get("href", "")), number)
+        notes.tail = block.tail
+        block.getparent().replace(block, notes)
+
+    for item in section.iterfind(f".//{x}section[@class='notes']/{x}ol/{x}li"):
+        # No epub:type and no role on the note itself: "endnote" is deprecated in EPUB SSV
+        # (EPUBCheck OPF-086b) and doc-endnote in DPUB-ARIA 1.1; the list says it all.
+        item.set("class", "note")
+
+
+def _endnotes(book: Book, section: etree._Element) -> etree._Element:
+    notes = etree.Element(f"{{{XHTML_NS}}}section")
+    notes.set("class", "notes")
+    notes.set(EPUB_TYPE, "endnotes")
+    notes.set("role", "doc-endnotes")
+    heading_id = f"{section.get('id')}-notes"
+    notes.set("aria-labelledby", heading_id)
+    labelled(notes, "h2", label(book, "notes"), id=heading_id)
+    return notes
+
+
+def _backlink(book: Book, link: etree._Element, href: str, number: int) -> None:
+    link.set("href", href)
+    link.set("class", "backlink")
+    link.set("role", "doc-backlink")
+    link.set(EPUB_TYPE, "backlink")
+    link.set("aria-label", label(book, "backlink", n=str(number)).text)
+    # U+FE0E asks for the text glyph: iOS and Kobo draw a bare ↩ as a colour emoji.
+    link.text = "\u21a9\ufe0e"
+
+
+# -- colophon -----------------------------------------------------------------------------------
+
+
+def colophon(book: Book, stylesheets: list[str]) -> etree._ElementTree:
+    meta = book.metadata
+    title = label(book, "colophon")
+    tree, body = new_document(book, title.text, stylesheets, "backmatter")
+    section = sub(
+        body, "section", **{"class": "colophon", "epub_type": "colophon", "role": "doc-colophon"}
+    )
+    section.set("aria-labelledby", "colophon-title")
+    labelled(section, "h1", title, id="colophon-title")
+    line = sub(section, "p", **{"class": "colophon-title"})
+    sub(line, "cite", meta.full_title)
+    authors = [c.name for c in meta.authors]
+    if authors:
+        sub(section, "p", join_names(book, authors), **{"class": "colophon-authors"})
+    for role in ("edt", "trl", "ill"):
+        names = [c.name for c in meta.contributors if c.role == role]
+        if names:
+            labelled(section, "p", label(book, role, names=join_names(book, names)))
+    if meta.source and meta.date:
+        labelled(section, "p", label(book, "source_date", source=meta.source, date=meta.date))
+    elif meta.source:
+        labelled(section, "p", label(book, "source", source=meta.source))
+    elif meta.date:
+        labelled(section, "p", label(book, "date", date=meta.date))
+    if meta.publisher:
+        labelled(section, "p", label(book, "publisher", publisher=meta.publisher))
+    if meta.rights:
+        sub(section, "p", meta.rights, **{"class": "rights"})
+    labelled(section, "p", label(book, "made"), **{"class": "made-with"})
+    return tree

