@@ -107,11 +107,23 @@ class Reference:
     html: str  # inline XHTML: "Avrich, Paul. <em>The Russian Anarchists</em>. ..."
 
 
+@dataclass(frozen=True)
+class Correction:
+    """An evident slip of the author corrected by the editors (manuscript/corrections.yaml)."""
+
+    chapter: str  # the chapter file's name, e.g. "02-a-life.md"
+    original: str
+    corrected: str
+    note: str | None = None
+
+
 @dataclass
 class Book:
     metadata: BookMetadata
     chapters: list[Chapter]
     manuscript_dir: Path
+    # The editorial note's matter: every correction of the author's text, as recorded.
+    corrections: list[Correction] = field(default_factory=list)
     # Filled by the notes transform: every work cited (and every 'nocite:' entry), in the
     # style's order, and the heading of that back-matter section.
     bibliography: list[Reference] = field(default_factory=list)

@@ -41,11 +41,13 @@ _TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 def read_book(manuscript: Manuscript) -> Book:
     """The manuscript as the model every writer renders: read, then annotated by the transforms."""
+    from samizdat.readers.corrections import load_corrections
     from samizdat.transforms.notes import process_notes
     from samizdat.transforms.typography import apply_typography
 
     chapters = [read_chapter(path, index) for index, path in enumerate(manuscript.chapter_paths, 1)]
     book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root)
+    book.corrections = load_corrections(manuscript)
     process_notes(book, manuscript)
     apply_typography(book)
     return book

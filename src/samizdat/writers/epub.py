@@ -181,6 +181,21 @@ def content_documents(book: Book, css_hrefs: list[str]) -> list[ContentDocument]
                 toc_label(book, tree, index),
             )
         )
+    if book.bibliography:
+        documents.append(
+            ContentDocument(
+                "bibliography", f"{TEXT_DIR}/bibliography.xhtml",
+                xhtml.bibliography_document(book, css_hrefs), book.bibliography_title,
+            )
+        )
+    if book.corrections:
+        documents.append(
+            ContentDocument(
+                "editorial-note", f"{TEXT_DIR}/editorial-note.xhtml",
+                xhtml.editorial_note_document(book, css_hrefs),
+                xhtml.label(book, "editorial_note").text,
+            )
+        )
     colophon = xhtml.colophon(book, css_hrefs)
     documents.append(
         ContentDocument(
@@ -240,6 +255,12 @@ def navigation_document(
         href=Path(first_chapter.href).name,
         epub_type="bodymatter",
     )
+    for document in documents:
+        if document.uid == "bibliography":
+            xhtml.sub(
+                xhtml.sub(entries, "li"), "a", book.bibliography_title,
+                href=Path(document.href).name, epub_type="bibliography",
+            )
     return ContentDocument("nav", f"{TEXT_DIR}/nav.xhtml", tree, None)
 
 

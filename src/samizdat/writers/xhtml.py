@@ -37,9 +37,13 @@ LABELS: dict[str, dict[str, str]] = {
         "trl": "Translated by {names}",
         "ill": "Illustrated by {names}",
         "and": "and",
-        "source": "First published in {source}.",
-        "source_date": "First published in {source}, {date}.",
+        "source": "First published: {source}.",
+        "source_date": "First published: {source}, {date}.",
         "date": "First published {date}.",
+        "editorial_note": "Editorial note",
+        "editorial_intro": "This edition corrects the evident slips listed below, giving the reading as first published; every other word, spelling and mark of punctuation is the author’s.",
+        "opening": "Opening",
+        "reads": "first published as",
         "publisher": "Published by {publisher}.",
         "made": "Made with samizdat.",
     },
@@ -59,6 +63,10 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Première publication : {date}.",
         "publisher": "Publié par {publisher}.",
         "made": "Fabriqué avec samizdat.",
+        "editorial_note": "Note de l’éditeur",
+        "editorial_intro": "Cette édition corrige les coquilles évidentes ci-dessous, en donnant la leçon de la première publication ; tout le reste est de l’auteur.",
+        "opening": "Ouverture",
+        "reads": "première publication :",
     },
     "de": {
         "contents": "Inhalt",
@@ -76,6 +84,10 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Erstveröffentlichung: {date}.",
         "publisher": "Verlegt bei {publisher}.",
         "made": "Hergestellt mit samizdat.",
+        "editorial_note": "Editorische Notiz",
+        "editorial_intro": "Diese Ausgabe berichtigt die folgenden offensichtlichen Versehen und nennt die Lesart der Erstveröffentlichung; alles Übrige ist der Text des Autors.",
+        "opening": "Anfang",
+        "reads": "Erstveröffentlichung:",
     },
     "es": {
         "contents": "Índice",
@@ -93,6 +105,10 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Publicado por primera vez: {date}.",
         "publisher": "Publicado por {publisher}.",
         "made": "Hecho con samizdat.",
+        "editorial_note": "Nota editorial",
+        "editorial_intro": "Esta edición corrige los descuidos evidentes que siguen, con la lectura de la primera publicación; todo lo demás es del autor.",
+        "opening": "Apertura",
+        "reads": "primera publicación:",
     },
 }
 
@@ -155,6 +171,30 @@ def serialize(tree: etree._ElementTree) -> bytes:
     return etree.tostring(
         tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>", pretty_print=False
     )
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+}
+
+
+def long_date(book: Book, iso: str) -> str:
+    """'2021-09-12' -> '12 September 2021' in the book's language (ISO kept where unknown)."""
+    parts = iso.split("-")
+    months = MONTHS.get(book.metadata.lang.split("-")[0].lower())
+    if not months or not all(p.isdigit() for p in parts):
+        return iso
+    names = months.split()
+    if len(parts) == 3:
+        day = str(int(parts[2])) + ("." if book.metadata.lang.startswith("de") else "")
+        joiner = " de " if book.metadata.lang.startswith("es") else " "
+        return joiner.join([day, names[int(parts[1]) - 1], parts[0]])
+    if len(parts) == 2:
+        return f"{names[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
 
 
 def join_names(book: Book, names: list[str]) -> str:
@@ -369,6 +409,55 @@ def _backlink(book: Book, link: etree._Element, href: str, number: int) -> None:
     link.text = "\u21a9\ufe0e"
 
 
+# -- back matter --------------------------------------------------------------------------------
+
+
+def bibliography_document(book: Book, stylesheets: list[str]) -> etree._ElementTree:
+    """The works cited, as the notes transform formatted and ordered them."""
+    tree, body = new_document(book, book.bibliography_title, stylesheets, "backmatter")
+    section = sub(
+        body, "section", id="bibliography", epub_type="bibliography", role="doc-bibliography",
+        aria_labelledby="bibliography-title",
+    )
+    section.set("class", "bibliography")
+    sub(section, "h1", book.bibliography_title, id="bibliography-title")
+    entries = sub(section, "ul")
+    for reference in book.bibliography:
+        item = sub(entries, "li", id=safe_id(reference.id))
+        item.set("class", "reference")
+        fragment = etree.fromstring(
+            f'<li xmlns="{XHTML_NS}">{_resolve_html_entities(reference.html)}</li>'
+        )
+        item.text = fragment.text
+        for child in fragment:
+            item.append(child)
+    return tree
+
+
+def editorial_note_document(book: Book, stylesheets: list[str]) -> etree._ElementTree:
+    """What the editors changed in the author's text, from manuscript/corrections.yaml."""
+    title = label(book, "editorial_note")
+    tree, body = new_document(book, title.text, stylesheets, "backmatter")
+    section = sub(body, "section", id="editorial-note", aria_labelledby="editorial-note-title")
+    section.set("class", "editorial-note")
+    labelled(section, "h1", title, id="editorial-note-title")
+    labelled(section, "p", label(book, "editorial_intro"))
+    titles = {chapter.source.name: chapter.title for chapter in book.chapters}
+    entries = sub(section, "ul")
+    for correction in book.corrections:
+        item = sub(entries, "li")
+        item.set("class", "correction")
+        where = titles.get(correction.chapter) or label(book, "opening").text
+        sub(item, "span", where, **{"class": "where"}).tail = ": "
+        sub(item, "q", correction.corrected, **{"class": "corrected"}).tail = (
+            f"; {label(book, 'reads').text} "
+        )
+        sub(item, "q", correction.original, **{"class": "original"}).tail = "."
+        if correction.note:
+            sub(item, "span", f" {correction.note}", **{"class": "why"})
+    return tree
+
+
 # -- colophon -----------------------------------------------------------------------------------
 
 
@@ -391,11 +480,11 @@ def colophon(book: Book, stylesheets: list[str]) -> etree._ElementTree:
         if names:
             labelled(section, "p", label(book, role, names=join_names(book, names)))
     if meta.source and meta.date:
-        labelled(section, "p", label(book, "source_date", source=meta.source, date=meta.date))
+        labelled(section, "p", label(book, "source_date", source=meta.source, date=long_date(book, meta.date)))
     elif meta.source:
         labelled(section, "p", label(book, "source", source=meta.source))
     elif meta.date:
-        labelled(section, "p", label(book, "date", date=meta.date))
+        labelled(section, "p", label(book, "date", date=long_date(book, meta.date)))
     if meta.publisher:
         labelled(section, "p", label(book, "publisher", publisher=meta.publisher))
     if meta.rights:

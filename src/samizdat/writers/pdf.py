@@ -1,0 +1,267 @@
+"""The print writer: a Book as a paginated PDF (the A5 pamphlet and its other page sizes).
+
+Python builds the structure (cover, title page, contents, chapters, back cover) as one HTML
+document with classes; every visual decision lives in ``styles/print.css``. WeasyPrint lays it
+out. Three guards make the output trustworthy:
+
+- a fetcher that reads only files under ``allowed_roots`` (see ``fetcher.py``);
+- every WeasyPrint warning or error becomes a ``BuildError``: WeasyPrint reports ignored CSS,
+  missing images and the like only through its logger and carries on;
+- every font embedded in the PDF must come from our own ``@font-face`` files: a missing glyph
+  would otherwise be set silently in whatever system face fontconfig picks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from samizdat.document import Book, Chapter, Note
+from samizdat.errors import BuildError
+from samizdat.writers.fetcher import ManuscriptFetcher
+
+#: The family declared by @font-face in print.css. A PDF font of any other family is a fallback.
+BOOK_FACE_PREFIX = "Charis-SIL"
+
+#: Heading of the contents page, by primary language subtag of ``metadata.lang``.
+CONTENTS_LABEL = {
+    "en": "Contents",
+    "de": "Inhalt",
+    "fr": "Table des matières",
+    "es": "Índice",
+    "it": "Indice",
+    "pt": "Sumário",
+    "ru": "Содержание",
+    "uk": "Зміст",
+    "pl": "Spis treści",
+    "cs": "Obsah",
+}
+
+
+def render_pamphlet(
+    book: Book,
+    *,
+    page_size: str,
+    stylesheets: list[Path],
+    allowed_roots: list[Path],
+    pdf_variant: str | None = None,
+    source_date_epoch: int | None = None,
+) -> bytes:
+    """Lay the book out on ``page_size`` pages (a CSS ``size`` value) and return the PDF bytes.
+
+    ``source_date_epoch`` fixes the PDF dates; without it the ``SOURCE_DATE_EPOCH`` environment
+    variable is used, and without both the PDF carries no dates at all, so that two renders of
+    the same input are always byte-identical.
+    """
+    if source_date_epoch is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        source_date_epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    html = pamphlet_html(book, source_date_epoch=source_date_epoch)
+    fetcher = ManuscriptFetcher(allowed_roots)
+    records: list[logging.LogRecord] = []
+    try:
+        with _weasyprint_log(records):
+            sheets = [CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+            # Last, so that it wins over any size a stylesheet might set.
+            sheets.append(CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher))
+            document = HTML(
+                string=html,
+                base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
+                url_fetcher=fetcher,
+            ).render(stylesheets=sheets)
+            pdf = document.write_pdf(
+                pdf_variant=pdf_variant,
+                # First half of the trailer /ID: stable across editions of the same book.
+                pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode(),
+            )
+    except FatalURLFetchingError as fatal:
+        cause = fatal.__cause__
+        if isinstance(cause, BuildError):
+            raise cause from None
+        raise BuildError(f"{fatal}: {cause}", hint="check the file name and the folder") from None
+    if fetcher.refusals:  # a refusal some code path swallowed after all
+        raise BuildError(f"refused to fetch {', '.join(map(repr, fetcher.refusals))}")
+    if records:
+        messages = "; ".join(record.getMessage() for record in records)
+        raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
+                         hint="fix the stylesheet or the manuscript reference it names")
+    fallbacks = sorted({font.name.decode().split("+", 1)[-1] for font in document.fonts.values()
+                        if not font.name.decode().split("+", 1)[-1].startswith(BOOK_FACE_PREFIX)})
+    if fallbacks:
+        raise BuildError(
+            f"text set in a font other than the book face: {', '.join(fallbacks)}",
+            hint="a character is missing from the book face, or a @font-face file did not load",
+        )
+    return pdf
+
+
+def pamphlet_html(book: Book, *, source_date_epoch: int | None = None) -> str:
+    """The whole pamphlet as one HTML document, in reading order."""
+    meta = book.metadata
+    authors = ", ".join(author.name for author in meta.authors)
+
+    html = ET.Element("html", lang=meta.lang)
+    head = ET.SubElement(html, "head")
+    ET.SubElement(head, "meta", charset="utf-8")
+    ET.SubElement(head, "title").text = meta.full_title
+    # WeasyPrint reads these <meta> names into the PDF Info dictionary and XMP.
+    for author in meta.authors:
+        ET.SubElement(head, "meta", name="author", content=author.name)
+    if meta.description:
+        ET.SubElement(head, "meta", name="description", content=meta.description)
+    if meta.subjects:
+        ET.SubElement(head, "meta", name="keywords", content=", ".join(meta.subjects))
+    ET.SubElement(head, "meta", name="generator", content="samizdat")
+    if source_date_epoch is not None:
+        stamp = datetime.fromtimestamp(source_date_epoch, timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        ET.SubElement(head, "meta", name="dcterms.created", content=stamp)
+        ET.SubElement(head, "meta", name="dcterms.modified", content=stamp)
+
+    body = ET.SubElement(html, "body", {"data-book-title": meta.title})
+
+    cover = ET.SubElement(body, "section", {"class": "cover", "id": "cover"})
+    _text(cover, "h1", meta.title, "cover-title")
+    _text(cover, "p", meta.subtitle, "cover-subtitle")
+    _text(cover, "p", authors, "cover-author")
+
+    title_page = ET.SubElement(body, "section", {"class": "title-page", "id": "title-page"})
+    _text(title_page, "h1", meta.title, "title-page-title")
+    _text(title_page, "p", meta.subtitle, "title-page-subtitle")
+    _text(title_page, "p", authors, "title-page-author")
+    _text(title_page, "p", meta.publisher, "title-page-publisher")
+
+    titled = [chapter for chapter in book.chapters if chapter.title]
+    back = back_matter(book)
+    if titled:
+        contents = ET.SubElement(body, "nav", {"class": "contents", "id": "contents"})
+        label = CONTENTS_LABEL.get(meta.lang.split("-")[0].lower(), CONTENTS_LABEL["en"])
+        _text(contents, "h2", label, "contents-heading")
+        entries = ET.SubElement(contents, "ol")
+        for chapter in titled:
+            entry = ET.SubElement(ET.SubElement(entries, "li"), "a", href=f"#{chapter.id}")
+            entry.text = chapter.title
+        for section in back:
+            heading = section.find("h1")
+            if section.get("id") in ("bibliography", "editorial-note") and heading is not None:
+                item = ET.SubElement(entries, "li", {"class": "back-matter-entry"})
+                entry = ET.SubElement(item, "a", href=f"#{section.get('id')}")
+                entry.text = "".join(heading.itertext())
+
+    for chapter in book.chapters:
+        body.append(_chapter_section(chapter, meta.title))
+
+    body.extend(back)
+
+    back = ET.SubElement(body, "section", {"class": "back-cover", "id": "back-cover"})
+    _text(back, "p", meta.description, "back-cover-description")
+
+    # method="html": WeasyPrint parses HTML5, where "<span/>" would open a span, not close it.
+    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+
+
+def _chapter_section(chapter: Chapter, book_title: str) -> ET.Element:
+    section = ET.fromstring(f"<section>{chapter.body}</section>")
+    section.set("class", "chapter")
+    section.set("id", chapter.id)
+    # An empty first child carries the running head (why not the section: see print.css).
+    mark = ET.Element("div", {"class": "running-head-mark",
+                              "data-running-head": chapter.title or book_title})
+    section.insert(0, mark)
+    place_notes(section, chapter.notes)
+    return section
+
+
+def place_notes(section: ET.Element, notes: list[Note]) -> None:
+    """Put each note at its call, as ``<span class="footnote">`` for ``float: footnote``.
+
+    The notes transform left a call ``<a class="noteref" id="noteref-N" href="#note-N">N</a>``
+    where each note belongs; the note's text replaces it, keeping the number the model gave it
+    (WeasyPrint's ::footnote-call draws it). The writer never renumbers.
+    """
+    by_id = {note.id: note for note in notes}
+    parents = {child: parent for parent in section.iter() for child in parent}
+    for call in list(section.iter("a")):
+        if "noteref" not in call.get("class", "").split():
+            continue
+        note = by_id[call.get("href", "").lstrip("#")]
+        span = ET.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
+                                   "data-note-number": str(note.number)})
+        _fill_note(span, ET.fromstring(f"<div>{note.body}</div>"))
+        span.tail = call.tail
+        parent = parents[call]
+        parent[list(parent).index(call)] = span
+
+
+def _fill_note(note: ET.Element, body: ET.Element) -> None:
+    # A <p> inside the inline <span> would make the HTML parser close the surrounding paragraph,
+    # so each paragraph of the note becomes a block-displayed span.
+    blocks = [(p.text, list(p)) for p in body] if len(body) else [(body.text, [])]
+    for text, children in blocks:
+        paragraph = ET.SubElement(note, "span", {"class": "note-paragraph"})
+        paragraph.text = text
+        paragraph.extend(children)
+
+
+def back_matter(book: Book) -> list[ET.Element]:
+    """Bibliography, editorial note and colophon: the same documents the EPUB carries."""
+    from samizdat.writers import xhtml
+
+    trees = []
+    if book.bibliography:
+        trees.append(xhtml.bibliography_document(book, []))
+    if book.corrections:
+        trees.append(xhtml.editorial_note_document(book, []))
+    trees.append(xhtml.colophon(book, []))
+    sections = []
+    for tree in trees:
+        section = _plain_html(tree.getroot().find(f"{{{xhtml.XHTML_NS}}}body")[0])
+        section.set("class", (section.get("class", "") + " back-matter").strip())
+        sections.append(section)
+    return sections
+
+
+def _plain_html(element) -> ET.Element:
+    """An lxml XHTML element as a plain ElementTree element: no namespaces, no epub:type."""
+    from lxml import etree
+
+    copy = ET.fromstring(etree.tostring(element, encoding="unicode"))
+    for node in copy.iter():
+        node.tag = node.tag.rsplit("}", 1)[-1]
+        for name in [n for n in node.attrib if n.startswith("{")]:
+            value = node.attrib.pop(name)
+            if name.endswith("}lang"):
+                node.set("lang", value)
+    return copy
+
+
+def _text(parent: ET.Element, tag: str, text: str | None, css_class: str) -> None:
+    if text:
+        ET.SubElement(parent, tag, {"class": css_class}).text = text
+
+
+class _weasyprint_log:
+    """Collect WARNING and ERROR records of the ``weasyprint`` loggers during a render."""
+
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = records.append  # type: ignore[method-assign]
+        self.logger = logging.getLogger("weasyprint")  # weasyprint.progress propagates to it
+
+    def __enter__(self):
+        self.level = self.logger.level
+        # A caller who silenced WeasyPrint must not silence our guard.
+        if self.logger.getEffectiveLevel() > logging.WARNING:
+            self.logger.setLevel(logging.WARNING)
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.level)

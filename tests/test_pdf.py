@@ -1,0 +1,268 @@
+"""The print writer, judged on the PDF it produces: sizes, fonts, notes, contents, heads, margins.
+
+Each test reads the real PDF with pypdf or pdfplumber. Expected numbers come from the design (A5
+is 148 x 210 mm; margins 14 mm outside, 19 mm inside, as print.css says) or from the PDF itself
+(a contents entry must name the page where its heading is), never from an earlier run.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from samizdat.document import Book, BookMetadata, Chapter, Contributor, Note
+from samizdat.errors import BuildError
+from samizdat.writers.pdf import render_pamphlet
+
+ROOT = Path(__file__).resolve().parents[1]
+STYLES = ROOT / "styles"
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+OUTER, INNER = 14 * MM, 19 * MM  # print.css: mirrored margins
+TOP, BOTTOM = 16 * MM, 19 * MM
+
+FILLER = (
+    "Every pamphlet begins with a grievance and ends with a demand; between them lies the "
+    "argument, set in justified lines with a word broken where the dictionary allows it. "
+)
+LONG_URL = "https://example.org/archive/" + "very-long-path-segment/" * 6 + "index.html"
+
+
+def paragraphs(count: int, tag: str = "") -> str:
+    return "".join(f"<p>{tag}{FILLER * 4}</p>" for _ in range(count))
+
+
+def make_book(chapters: list[Chapter], tmp_path: Path, **metadata) -> Book:
+    fields = dict(
+        title="Bread and Roses",
+        subtitle="Essays on the Strike",
+        lang="en",
+        identifier="urn:uuid:0f6c1b8e-93c4-4a51-9d0e-2b9c0e3f4a10",
+        contributors=[Contributor("Rose Schneiderman")],
+        description="A pamphlet about the strike.",
+        subjects=["labour", "history"],
+    )
+    fields.update(metadata)
+    return Book(BookMetadata(**fields), chapters, tmp_path)
+
+
+def chapter(number: int, title: str | None, body: str, notes: list[Note] = ()) -> Chapter:
+    heading = f"<h1>{title}</h1>" if title else ""
+    return Chapter(id=f"ch-{number:02d}", title=title, body=heading + body,
+                   source=Path(f"{number:02d}.md"), notes=list(notes))
+
+
+def render(book: Book, **options) -> bytes:
+    options.setdefault("page_size", "A5")
+    return render_pamphlet(book, stylesheets=[STYLES / "print.css"],
+                           allowed_roots=[STYLES, book.manuscript_dir], **options)
+
+
+# The notes transform's contract: a call where the note belongs, the note on the chapter.
+NOTE_CALL = (
+    '<p>The strike began in March<a class="noteref" id="noteref-1" href="#note-1">1</a>'
+    ' and spread.</p>'
+)
+NOTE = Note(1, "note-1", "noteref-1", "<p>Zebrafish notes the date as disputed.</p>", "footnote")
+TITLES = ["The Grievance", "The Argument", "The Demand"]
+
+
+@pytest.fixture(scope="module")
+def pamphlet(tmp_path_factory) -> bytes:
+    """Three chapters long enough to span several pages, one note called on a later page."""
+    tmp_path = tmp_path_factory.mktemp("manuscript")
+    chapters = [
+        chapter(1, TITLES[0], paragraphs(6) + f"<p>{LONG_URL} and Donaudampfschifffahrts"
+                "gesellschaftskapitänswitwenrentenversicherungsanstalt " + "0123456789" * 12
+                + ".</p>" + paragraphs(2)),
+        chapter(2, TITLES[1], paragraphs(5) + NOTE_CALL + paragraphs(3), [NOTE]),
+        chapter(3, TITLES[2], paragraphs(7) + "<blockquote><p>" + FILLER + "</p></blockquote>"),
+    ]
+    return render(make_book(chapters, tmp_path), source_date_epoch=1_700_000_000)
+
+
+@pytest.fixture(scope="module")
+def pages(pamphlet):
+    with pdfplumber.open(io.BytesIO(pamphlet)) as pdf:
+        yield [
+            {"chars": page.chars, "text": page.extract_text() or "", "width": page.width,
+             "height": page.height}
+            for page in pdf.pages
+        ]
+
+
+def heading_page(pages, title: str) -> int:
+    """1-based number of the page where ``title`` is set as a chapter heading (15 pt)."""
+    for number, page in enumerate(pages, start=1):
+        big = "".join(c["text"] for c in page["chars"] if c["size"] > 14)
+        if title.replace(" ", "") in big.replace(" ", ""):
+            return number
+    raise AssertionError(f"no heading {title!r}")
+
+
+def line_at_top(page) -> str:
+    """Text set in the top margin: the running head."""
+    return "".join(c["text"] for c in page["chars"] if c["bottom"] < TOP).strip()
+
+
+def test_page_size_is_a5(pamphlet):
+    box = PdfReader(io.BytesIO(pamphlet)).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(A5, abs=0.1)
+
+
+def test_page_size_comes_from_the_edition(tmp_path):
+    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    box = PdfReader(io.BytesIO(render(book, page_size="5.5in 8.5in"))).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((396, 612), abs=0.1)
+
+
+def test_every_font_is_the_embedded_book_face(pamphlet):
+    fonts = set()
+    reader = PdfReader(io.BytesIO(pamphlet))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            embedded = "/FontFile2" in descendant.get("/FontDescriptor", {})
+            fonts.add((font["/Subtype"], font["/BaseFont"].split("+")[-1][:10], embedded))
+    assert fonts and all(subtype != "/Type3" and name == "Charis-SIL" and embedded
+                         for subtype, name, embedded in fonts), fonts
+
+
+def note_and_call_pages(pages) -> tuple[int, int]:
+    call = next(i for i, p in enumerate(pages) if "began in March" in p["text"])
+    note = next(i for i, p in enumerate(pages) if "Zebrafish" in p["text"])
+    return call, note
+
+
+def test_note_is_at_the_foot_of_the_page_where_it_is_called(tmp_path):
+    book = make_book([chapter(1, "Only", paragraphs(2) + NOTE_CALL + paragraphs(4), [NOTE])],
+                     tmp_path)
+    with pdfplumber.open(io.BytesIO(render(book))) as pdf:
+        pages = [{"text": page.extract_text() or ""} for page in pdf.pages]
+    call, note = note_and_call_pages(pages)
+    assert note == call
+
+
+@pytest.mark.xfail(strict=True, reason="WeasyPrint 70 defers this note to the next page although "
+                   "its page has room (cf. Kozea/WeasyPrint#1564); strict: tells us when fixed")
+def test_note_called_mid_chapter_stays_on_its_page(pages):
+    call, note = note_and_call_pages(pages)
+    assert note == call
+
+
+def test_note_keeps_the_number_the_model_gave_it(pages):
+    page = next(p for p in pages if "Zebrafish" in p["text"])
+    zebra = next(i for i, c in enumerate(page["chars"]) if c["text"] == "Z")
+    marker = "".join(c["text"] for c in page["chars"][max(0, zebra - 3):zebra]).strip()
+    assert marker == "1."
+
+
+def test_contents_page_numbers_are_the_heading_pages(pages):
+    contents = next(p for p in pages if p["text"].startswith("Contents"))
+    listed = {}
+    for line in contents["text"].splitlines()[1:]:
+        title, _, number = line.rpartition(" ")
+        listed[title.rstrip(" .")] = int(number)
+    assert listed == {title: heading_page(pages, title) for title in TITLES}
+
+
+def test_chapters_open_on_right_hand_pages(pages):
+    assert all(heading_page(pages, title) % 2 == 1 for title in TITLES)
+
+
+def test_running_heads_name_the_chapter_on_right_pages_and_the_book_on_left(pages):
+    openings = [heading_page(pages, title) for title in TITLES] + [len(pages)]
+    expected, found = {}, {}
+    for title, start, end in zip(TITLES, openings, openings[1:]):
+        for number in range(start + 1, end):
+            page = pages[number - 1]
+            if not page["text"].strip() or number == len(pages):
+                continue  # blank page or back cover
+            expected[number] = title if number % 2 else "BREADANDROSES"
+            head = line_at_top(page)
+            found[number] = head.upper().replace(" ", "") if number % 2 == 0 else head
+    assert found == expected and len(found) >= 4
+
+
+def test_no_running_head_on_chapter_openings_covers_or_blank_pages(pages):
+    openings = [heading_page(pages, title) for title in TITLES]
+    bare = [1, 2, len(pages)] + openings
+    assert [line_at_top(pages[n - 1]) for n in bare] == [""] * len(bare)
+
+
+def test_text_stays_inside_the_text_area(pages):
+    stray = []
+    for number, page in enumerate(pages, start=1):
+        left = INNER if number % 2 else OUTER
+        right = page["width"] - (OUTER if number % 2 else INNER)
+        for c in page["chars"]:
+            if TOP <= c["top"] and c["bottom"] <= page["height"] - BOTTOM:
+                if c["x0"] < left - 0.5 or c["x1"] > right + 0.5:
+                    stray.append((number, c["text"], round(c["x0"]), round(c["x1"])))
+    assert stray == []
+
+
+def test_bookmarks_are_the_chapters_then_the_back_matter(pamphlet):
+    outline = PdfReader(io.BytesIO(pamphlet)).outline
+    assert [item.title for item in outline if not isinstance(item, list)] == TITLES + ["Colophon"]
+
+
+def test_pdf_metadata_comes_from_the_book(pamphlet):
+    reader = PdfReader(io.BytesIO(pamphlet))
+    info = reader.metadata
+    assert (info.title, info.author, info.subject, info["/Keywords"], info["/CreationDate"],
+            reader.trailer["/Root"]["/Lang"]) == (
+        "Bread and Roses: Essays on the Strike", "Rose Schneiderman",
+        "A pamphlet about the strike.", "labour, history", "D:20231114221320Z", "en")
+
+
+def test_two_renders_are_byte_identical(tmp_path):
+    book = make_book([chapter(1, "Only", paragraphs(2) + NOTE_CALL, [NOTE])], tmp_path)
+    assert render(book, source_date_epoch=86400) == render(book, source_date_epoch=86400)
+
+
+def test_pdf_ua_variant_is_tagged(tmp_path):
+    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    root = PdfReader(io.BytesIO(render(book, pdf_variant="pdf/ua-1"))).trailer["/Root"]
+    assert ("/StructTreeRoot" in root, root["/MarkInfo"]["/Marked"]) == (True, True)
+
+
+def test_remote_image_is_refused(tmp_path):
+    book = make_book([chapter(1, "Only", '<p><img src="https://example.org/x.png" alt="x"/></p>')],
+                     tmp_path)
+    with pytest.raises(BuildError, match="https://example.org/x.png"):
+        render(book)
+
+
+def test_file_outside_the_manuscript_is_refused(tmp_path):
+    manuscript = tmp_path / "manuscript"
+    manuscript.mkdir()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    book = make_book([chapter(1, "Only", '<p><img src="../secret.png" alt="x"/></p>')],
+                     manuscript)
+    with pytest.raises(BuildError, match="secret.png"):
+        render(book)
+
+
+def test_weasyprint_warning_fails_the_build(tmp_path):
+    sheet = tmp_path / "extra.css"
+    sheet.write_text("p { hyphenate-limit-lines: 2; }")
+    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    with pytest.raises(BuildError, match="hyphenate-limit-lines"):
+        render_pamphlet(book, page_size="A5", stylesheets=[STYLES / "print.css", sheet],
+                        allowed_roots=[STYLES, tmp_path])
+
+
+def test_cyrillic_is_set_in_the_book_face(tmp_path):
+    book = make_book([chapter(1, "Глава", "<p>Съешь же ещё этих мягких французских булок.</p>")],
+                     tmp_path, lang="ru")
+    # render_pamphlet refuses any font other than the book face, so rendering is the assertion;
+    # the text must also survive into the PDF.
+    with pdfplumber.open(io.BytesIO(render(book))) as pdf:
+        assert "французских булок" in "".join(p.extract_text() or "" for p in pdf.pages)
