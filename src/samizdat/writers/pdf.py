@@ -223,6 +223,12 @@ def back_matter(book: Book) -> list[ET.Element]:
     for tree in trees:
         section = _plain_html(tree.getroot().find(f"{{{xhtml.XHTML_NS}}}body")[0])
         section.set("class", (section.get("class", "") + " back-matter").strip())
+        heading = section.find("h1")
+        if heading is not None:
+            section.insert(0, ET.Element("div", {
+                "class": "running-head-mark",
+                "data-running-head": " ".join("".join(heading.itertext()).split()),
+            }))
         sections.append(section)
     return sections
 

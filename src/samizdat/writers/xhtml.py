@@ -43,7 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
         "editorial_note": "Editorial note",
         "editorial_intro": "This edition corrects the evident slips listed below, giving the reading as first published; every other word, spelling and mark of punctuation is the author’s.",
         "opening": "Opening",
-        "reads": "first published as",
+        "reads": "First published:",
+        "corrected": "Corrected:",
         "publisher": "Published by {publisher}.",
         "made": "Made with samizdat.",
     },
@@ -66,7 +67,8 @@ LABELS: dict[str, dict[str, str]] = {
         "editorial_note": "Note de l’éditeur",
         "editorial_intro": "Cette édition corrige les coquilles évidentes ci-dessous, en donnant la leçon de la première publication ; tout le reste est de l’auteur.",
         "opening": "Ouverture",
-        "reads": "première publication :",
+        "reads": "Première publication :",
+        "corrected": "Corrigé :",
     },
     "de": {
         "contents": "Inhalt",
@@ -88,6 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
         "editorial_intro": "Diese Ausgabe berichtigt die folgenden offensichtlichen Versehen und nennt die Lesart der Erstveröffentlichung; alles Übrige ist der Text des Autors.",
         "opening": "Anfang",
         "reads": "Erstveröffentlichung:",
+        "corrected": "Berichtigt:",
     },
     "es": {
         "contents": "Índice",
@@ -108,7 +111,8 @@ LABELS: dict[str, dict[str, str]] = {
         "editorial_note": "Nota editorial",
         "editorial_intro": "Esta edición corrige los descuidos evidentes que siguen, con la lectura de la primera publicación; todo lo demás es del autor.",
         "opening": "Apertura",
-        "reads": "primera publicación:",
+        "reads": "Primera publicación:",
+        "corrected": "Corregido:",
     },
 }
 
@@ -443,18 +447,20 @@ def editorial_note_document(book: Book, stylesheets: list[str]) -> etree._Elemen
     labelled(section, "h1", title, id="editorial-note-title")
     labelled(section, "p", label(book, "editorial_intro"))
     titles = {chapter.source.name: chapter.title for chapter in book.chapters}
-    entries = sub(section, "ul")
+    entries = sub(section, "ol")
     for correction in book.corrections:
+        # The readings are quoted text that carries its own quotation marks, so they are set
+        # off as labelled lines, not wrapped in <q> (which would add a second pair).
         item = sub(entries, "li")
         item.set("class", "correction")
         where = titles.get(correction.chapter) or label(book, "opening").text
-        sub(item, "span", where, **{"class": "where"}).tail = ": "
-        sub(item, "q", correction.corrected, **{"class": "corrected"}).tail = (
-            f"; {label(book, 'reads').text} "
-        )
-        sub(item, "q", correction.original, **{"class": "original"}).tail = "."
+        sub(item, "p", where, **{"class": "where"})
+        for key, text in (("reads", correction.original), ("corrected", correction.corrected)):
+            line = sub(item, "p", **{"class": f"reading {key}"})
+            labelled(line, "span", label(book, key), **{"class": "reading-label"}).tail = " "
+            sub(line, "span", text, **{"class": "reading-text"})
         if correction.note:
-            sub(item, "span", f" {correction.note}", **{"class": "why"})
+            sub(item, "p", correction.note, **{"class": "why"})
     return tree
 
 

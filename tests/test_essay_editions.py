@@ -1,0 +1,142 @@
+"""The essay's own editions, built for real and judged by the real validators.
+
+One build of every edition of ``manuscript/`` (module fixture), then: EPUBCheck and Ace find
+nothing in the EPUB and the KEPUB, the PDF checks find nothing, the EPUB holds the whole essay
+in order, and the EPUB and the print edition carry the same notes and bibliography.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from samizdat.build import build
+from samizdat.checks.pdf import check_pdf
+from samizdat.config import load_manuscript
+from samizdat.editions import editions_for
+from samizdat.readers.citation_syntax import find_citations
+from samizdat.readers.markdown import read_book
+
+ROOT = Path(__file__).resolve().parents[1]
+MANUSCRIPT = ROOT / "manuscript"
+STYLES = ROOT / "styles"
+SLUG = "most-intransigent-of-bolsheviks"
+X = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module")
+def essay_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("essay")
+    build(MANUSCRIPT, out, styles_dir=STYLES, jobs=2)
+    return out
+
+
+@pytest.fixture(scope="module")
+def book():
+    return read_book(load_manuscript(MANUSCRIPT))
+
+
+@pytest.mark.requires_epubcheck
+@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.kepub.epub"])
+def test_epubcheck_reports_nothing(essay_build, name):
+    from samizdat.checks.epubcheck import run_epubcheck
+
+    assert [str(m) for m in run_epubcheck(essay_build / name)] == []
+
+
+@pytest.mark.requires_ace
+@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.kepub.epub"])
+def test_ace_reports_no_violation(essay_build, name, tmp_path):
+    from samizdat.checks.ace import run_ace
+
+    assert [str(m) for m in run_ace(essay_build / name, tmp_path)] == []
+
+
+@pytest.mark.parametrize("edition", ["pdf", "booklet-a4", "booklet-letter"])
+def test_pdf_checks_find_nothing(essay_build, edition):
+    table = editions_for(load_manuscript(MANUSCRIPT))
+    output = essay_build / table[edition].output_name(SLUG)
+    assert check_pdf(output, table[edition]) == []
+
+
+def epub_documents(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as epub:
+        return {
+            name: etree.fromstring(epub.read(name))
+            for name in sorted(epub.namelist())
+            if name.endswith(".xhtml")
+        }
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.replace("’", "'"))
+
+
+def test_the_epub_holds_the_whole_essay_in_order(essay_build):
+    expected = []
+    for path in load_manuscript(MANUSCRIPT).chapter_paths:
+        text = path.read_text(encoding="utf-8")
+        for citation in reversed(find_citations(text)):
+            text = text[: citation.start] + text[citation.end :]
+        text = re.sub(r"^#+ |^> ", "", text, flags=re.MULTILINE)
+        expected += words(text)
+    documents = epub_documents(essay_build / f"{SLUG}.epub")
+    found = []
+    for name, root in documents.items():
+        if "/ch-" not in name:
+            continue
+        for notes in root.iter(f"{X}section"):
+            if "notes" in (notes.get("class") or ""):
+                notes.getparent().remove(notes)
+        for call in root.iter(f"{X}sup"):
+            if call.get("class") == "noteref":
+                call.text, call[:] = "", []  # the note number; its tail is the essay's
+        body = root.find(f"{X}body")
+        found += words("".join(body.itertext()))
+    assert found == expected
+
+
+def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
+    """Both editions render one model: same numbers, same note texts, same entries."""
+    from samizdat.writers import pdf, xhtml
+
+    def squash(element) -> str:
+        return " ".join("".join(element.itertext()).replace("\u21a9\ufe0e", "").split())
+
+    epub_notes = {}
+    for index, chapter in enumerate(book.chapters):
+        tree = xhtml.chapter_document(book, chapter, [], first=index == 0)
+        for item in tree.getroot().iter(f"{X}li"):
+            if item.get("class") == "note":
+                epub_notes[int(item.get("value"))] = squash(item)
+    html = etree.fromstring(pdf.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
+    print_notes = {
+        int(span.get("data-note-number")): squash(span)
+        for span in html.iter("span")
+        if "footnote" in (span.get("class") or "").split()
+    }
+    assert len(epub_notes) == len(book.notes) == 45
+    assert epub_notes == print_notes
+    epub_bibliography = [
+        squash(li) for li in xhtml.bibliography_document(book, []).getroot().iter(f"{X}li")
+    ]
+    print_bibliography = [
+        squash(li) for li in html.iter("li") if li.getparent().getparent().get("id") == "bibliography"
+    ]
+    assert epub_bibliography == print_bibliography
+    assert len(epub_bibliography) == len(book.bibliography) > 15
+
+
+def test_samizdat_check_passes_on_the_build(essay_build):
+    result = subprocess.run(
+        [sys.executable, "-m", "samizdat", "check", "--manuscript", str(MANUSCRIPT),
+         "--out", str(essay_build), "--only", "pdf,booklet-a4,booklet-letter"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
