@@ -103,13 +103,16 @@ def bench(manuscript: Path, work: Path, repeat: int) -> int:
     # A5 PDF: samizdat against WeasyPrint alone rendering the same HTML and stylesheets.
     book = read_book(load_manuscript(manuscript))
     html_path = work / "pamphlet.html"
-    html_path.write_text(pdf.pamphlet_html(book, page_size="A5"), encoding="utf-8")
-    sheets = [str(styles / "print.css"), str(pdf.page_size_stylesheet_path(work, "A5"))]
+    html_path.write_text(pdf.pamphlet_html(book), encoding="utf-8")
+    size_css = work / "size.css"
+    size_css.write_text("@page { size: A5; }", encoding="utf-8")
+    sheets = [str(styles / "print.css"), str(size_css)]
+    # The same HTML and stylesheets, laid out by WeasyPrint with nothing of ours around it.
     bare = [PY, "-c", (
         "import sys, weasyprint; "
-        "weasyprint.HTML(sys.argv[1]).write_pdf(sys.argv[2], "
-        "stylesheets=[weasyprint.CSS(filename=s) for s in sys.argv[3:]])"
-    ), str(html_path), str(work / "bare.pdf"), *sheets]
+        "weasyprint.HTML(sys.argv[1], base_url=sys.argv[3]).write_pdf(sys.argv[2], "
+        "stylesheets=[weasyprint.CSS(filename=s) for s in sys.argv[4:]])"
+    ), str(html_path), str(work / "bare.pdf"), manuscript.as_uri() + "/", *sheets]
     pdfs = measure({"samizdat": samizdat(*common, "--only", "pdf", "--jobs", "1"), "weasyprint": bare},
                    ROOT, repeat)
     results.append(report("A5 PDF vs WeasyPrint alone on the same HTML", pdfs["samizdat"][0],
