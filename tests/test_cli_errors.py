@@ -107,3 +107,26 @@ def test_every_subcommand_has_help(tmp_path):
     for command in ("build", "check", "lint", "import", "clean"):
         result = samizdat(command, "--help", cwd=tmp_path)
         assert result.returncode == 0 and "usage: samizdat " + command in result.stdout
+
+
+def test_unused_footnote_is_a_one_line_warning_and_the_build_goes_on(tmp_path):
+    from manuscripts import CHAPTERS
+
+    chapters = dict(CHAPTERS)
+    chapters["03-end.md"] += "\n[^unused]: Never called.\n"
+    make_manuscript(tmp_path, chapters=chapters)
+    styles = Path(__file__).resolve().parents[1] / "styles"
+    result = build(tmp_path, "--only", "epub", "--styles", str(styles))
+    assert result.returncode == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warning == [
+        "samizdat: warning: manuscript/chapters/03-end.md:5: footnote [^unused] is defined "
+        "but never called; it is left out"
+    ]
+
+
+def test_import_of_an_empty_file(tmp_path):
+    (tmp_path / "empty.txt").write_text("   \n")
+    result = samizdat("import", "empty.txt", "--out", "drafts", cwd=tmp_path)
+    assert_user_error(result, "empty.txt")
+    assert not (tmp_path / "drafts").exists()

@@ -36,6 +36,8 @@ EXTENSIONS = ["footnotes", "tables", "attr_list"]
 
 class UnusedFootnoteWarning(UserWarning):
     """A footnote defined but never called: not an error (drafts have them), but worth saying."""
+
+
 _TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
