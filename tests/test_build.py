@@ -56,7 +56,7 @@ def test_second_build_does_nothing_and_says_so(full_build, capsys):
 def test_slug_from_metadata_or_title(tmp_path):
     manuscript = make_manuscript(tmp_path, METADATA + "slug: Pocket Edition\n")
     plan = plan_build(manuscript, tmp_path / "build", only=["epub"], styles_dir=STYLES)
-    assert plan.book.metadata.slug == "pocket-edition"
+    assert plan.manuscript.metadata.slug == "pocket-edition"
 
 
 def test_changing_a_chapter_rebuilds_only_what_depends_on_it(tmp_path):

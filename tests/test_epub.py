@@ -206,7 +206,7 @@ def test_package_metadata(built):
         meta.setdefault((element.get("refines"), element.get("property")), []).append(element.text)
     assert meta[(None, "dcterms:modified")] == ["2023-11-14T22:13:20Z"]
     assert meta[(None, "dcterms:conformsTo")] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
-    assert meta[(None, "schema:accessMode")] == ["textual"]
+    assert meta[(None, "schema:accessMode")] == ["textual", "visual"]  # the cover image
     assert meta[(None, "schema:accessModeSufficient")] == ["textual"]
     assert meta[(None, "schema:accessibilityHazard")] == ["none"]
     assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(meta[(None, "schema:accessibilityFeature")])
@@ -249,7 +249,7 @@ def test_languages_agree(built, edition):
     assert package.opf.get(XML_LANG) == "en-GB"
     assert [e.text for e in package.opf.iterfind(".//dc:language", NS)] == ["en-GB"]
     documents = package.xhtml()
-    assert len(documents) == 6  # title page, contents, three chapters, colophon
+    assert len(documents) == 7  # cover, title page, contents, three chapters, colophon
     for name, root in documents.items():
         assert (root.get("lang"), root.get(XML_LANG)) == ("en-GB", "en-GB"), name
 
@@ -314,7 +314,8 @@ def test_toc_matches_chapter_headings(built):
 
     (landmarks,) = nav.findall(".//h:nav[@epub:type='landmarks']", NS)
     marks = {a.get("{%s}type" % NS["epub"]): a.get("href") for a in landmarks.iterfind(".//h:a", NS)}
-    assert set(marks) == {"toc", "bodymatter"}
+    assert set(marks) == {"cover", "toc", "bodymatter", "endnotes"}
+    assert package.href(marks["cover"], nav_path) == package.spine()[0]
     assert package.href(marks["bodymatter"], nav_path) == entries[0][0]
     toc_target, _, fragment = marks["toc"].partition("#")
     assert package.href(toc_target, nav_path) == nav_path and fragment == toc.get("id")
@@ -359,6 +360,9 @@ def test_kepub_has_kobo_spans_and_wrappers(built):
         assert text_of(body) == text_of(epub_docs[path].find("h:body", NS))
 
         spans = root.findall(".//h:span[@class='koboSpan']", NS)
+        if not spans:
+            assert path.endswith("/cover.xhtml"), path  # an image, no sentences
+            continue
         ids = [s.get("id") for s in spans]
         assert len(ids) == len(set(ids))
         numbers = [tuple(map(int, re.fullmatch(r"kobo\.(\d+)\.(\d+)", i).groups())) for i in ids]
@@ -408,3 +412,21 @@ def test_malformed_chapter_names_its_file(tmp_path):
         write_epub(book, tmp_path / "bad.epub", stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
     assert caught.value.file == "chapters/03-after.md"
     assert not (tmp_path / "bad.epub").exists()
+
+
+def test_cover_is_declared_and_first(built):
+    package = Package(built["epub"])
+    items = package.opf.findall(".//opf:manifest/opf:item", NS)
+    covers = [item for item in items if "cover-image" in (item.get("properties") or "").split()]
+    assert len(covers) == 1 and covers[0].get("media-type") == "image/png"
+    first = package.xml(package.spine()[0])
+    image = first.find(".//h:img", NS)
+    assert image.get("role") == "doc-cover" and image.get("alt").startswith("Cover: The Quiet Press")
+    assert package.href(image.get("src"), package.spine()[0]) == package.href(covers[0].get("href"), "EPUB/content.opf")
+    from PIL import Image
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(built["epub"]) as epub:
+        data = epub.read(package.href(covers[0].get("href"), "EPUB/content.opf"))
+    assert Image.open(io.BytesIO(data)).size == (1600, 2560)

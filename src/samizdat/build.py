@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 import samizdat
+from samizdat.cache import CACHE_ENV
 from samizdat.config import Manuscript, load_manuscript
 from samizdat.document import Book
 from samizdat.editions import Edition, editions_for, select
@@ -62,7 +63,7 @@ class Job:
 @dataclass
 class BuildPlan:
     manuscript: Manuscript
-    book: Book
+    book: Book | None  # read only when some edition is stale
     out_dir: Path
     styles_dir: Path
     editions: list[Edition]
@@ -208,7 +209,6 @@ def plan_build(
                 hint=f"choose from {', '.join(table)} (or add it under 'editions:' in metadata.yaml)",
             )
     editions = select(table, only)
-    book = read_book(manuscript)
     styles = (styles_dir or default_styles_dir()).resolve()
     for edition in editions:
         for sheet in edition.stylesheets:
@@ -220,10 +220,10 @@ def plan_build(
                 )
     epoch = source_date_epoch()
     prints = {e.name: fingerprint(e, manuscript.root, styles, epoch) for e in editions}
-    plan = BuildPlan(manuscript, book, out_dir, styles, editions, prints)
+    plan = BuildPlan(manuscript, None, out_dir, styles, editions, prints)
     state = read_state(out_dir)
     for edition in editions:
-        output = out_dir / edition.output_name(book.metadata.slug)
+        output = out_dir / edition.output_name(manuscript.metadata.slug)
         known = state.get(edition.name, {})
         fresh = (
             not force
@@ -233,6 +233,10 @@ def plan_build(
         )
         if not fresh:
             plan.stale.append(edition)
+    if plan.stale:
+        # Only now: a book whose every edition is up to date was read, and found good, when
+        # those editions were made. Last, because the citation engine may fill the cache.
+        plan.book = read_book(manuscript)
     return plan
 
 
@@ -331,8 +335,11 @@ def build(
     progress: Progress | None = None,
 ) -> list[EditionResult]:
     progress = progress or Progress(quiet=True)
+    # Slow pure steps (the citation engine, the cover) keep their results here; workers
+    # inherit the setting.
+    os.environ[CACHE_ENV] = str((out_dir / STATE_DIR / "cache").resolve())
     plan = plan_build(manuscript_dir, out_dir, only, styles_dir, force)
-    slug = plan.book.metadata.slug
+    slug = plan.manuscript.metadata.slug
     if not plan.stale:
         progress.say(f"nothing to do: {len(plan.editions)} edition(s) up to date in {out_dir}")
         return [

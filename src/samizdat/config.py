@@ -237,6 +237,16 @@ def load_manuscript(root: Path | str) -> Manuscript:
                 f"bibliography '{raw['bibliography']}' not found", "bibliography"
             )
         manuscript.bibliography_path = bib
+    if raw.get("cover"):
+        cover = manuscript.inside(text("cover"), "cover")
+        if not cover.is_file():
+            raise manuscript.error(f"cover image '{raw['cover']}' not found", "cover")
+        if cover.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            raise manuscript.error(
+                "the cover must be a JPEG or PNG image", "cover",
+                "EPUB readers and shops take JPEG or PNG covers (1600 x 2560 px is ideal)",
+            )
+        metadata.cover = cover
     if not isinstance(manuscript.editions, dict):
         raise manuscript.error("'editions' must be a mapping of edition names", "editions")
     return manuscript

@@ -33,6 +33,7 @@ class BookMetadata:
     subjects: list[str] = field(default_factory=list)
     source: str | None = None  # where the text was first published
     slug: str = "book"
+    cover: Path | None = None  # a cover image inside the manuscript; None: samizdat makes one
 
     @property
     def authors(self) -> list[Contributor]:

@@ -33,6 +33,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from samizdat.cache import cached
 from samizdat.bibliography import Bibliography, load_bibliography
 from samizdat.config import Manuscript
 from samizdat.document import Book, Chapter, Citation, Note, Reference
@@ -162,10 +163,20 @@ def format_citations(
     command.append(f"--metadata=lang:{manuscript.metadata.lang}")
     if bibliography is not None:
         command.append(f"--bibliography={bibliography.path}")
-    result = subprocess.run(command, input=document, capture_output=True, text=True, encoding="utf-8")
-    if result.returncode != 0:
-        raise _engine_error(result.stderr, style, bibliography)
-    output = json.loads(result.stdout)
+
+    def run_engine() -> bytes:
+        result = subprocess.run(
+            command, input=document, capture_output=True, text=True, encoding="utf-8"
+        )
+        if result.returncode != 0:
+            raise _engine_error(result.stderr, style, bibliography)
+        return result.stdout.encode("utf-8")
+
+    # pandoc's answer depends only on these: the same book rebuilt does not run it again.
+    key = [document, *command[1:], style.read_bytes(), _engine_version()]
+    if bibliography is not None:
+        key.append(bibliography.path.read_bytes())
+    output = json.loads(cached("citeproc", key, run_engine))
     cites = []
     _collect_cites(output["blocks"], cites)
     citations = []
@@ -268,6 +279,12 @@ def _engine_error(stderr: str, style: Path, bibliography: Bibliography | None) -
             hint="check that the file is a CSL 1.0 style",
         )
     return BuildError(f"pandoc's citeproc failed: {message}")
+
+
+def _engine_version() -> str:
+    from importlib.metadata import version
+
+    return f"pypandoc-binary {version('pypandoc-binary')}"
 
 
 def pandoc_path() -> str:

@@ -28,6 +28,8 @@ NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "contents": "Contents",
+        "cover": "Cover",
+        "cover_alt": "Cover: {title}, by {authors}",
         "landmarks": "Landmarks",
         "start": "Start of text",
         "notes": "Notes",
@@ -50,6 +52,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "contents": "Table des matières",
+        "cover": "Couverture",
+        "cover_alt": "Couverture : {title}, par {authors}",
         "landmarks": "Repères",
         "start": "Début du texte",
         "notes": "Notes",
@@ -72,6 +76,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "de": {
         "contents": "Inhalt",
+        "cover": "Umschlag",
+        "cover_alt": "Umschlag: {title}, von {authors}",
         "landmarks": "Orientierungspunkte",
         "start": "Textbeginn",
         "notes": "Anmerkungen",
@@ -94,6 +100,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "es": {
         "contents": "Índice",
+        "cover": "Cubierta",
+        "cover_alt": "Cubierta: {title}, de {authors}",
         "landmarks": "Puntos de referencia",
         "start": "Comienzo del texto",
         "notes": "Notas",
@@ -395,6 +403,7 @@ def render_notes(book: Book, chapter: Chapter, section: etree._Element) -> None:
 def _endnotes(book: Book, section: etree._Element) -> etree._Element:
     notes = etree.Element(f"{{{XHTML_NS}}}section")
     notes.set("class", "notes")
+    notes.set("id", f"{section.get('id')}-endnotes")
     notes.set(EPUB_TYPE, "endnotes")
     notes.set("role", "doc-endnotes")
     heading_id = f"{section.get('id')}-notes"
@@ -411,6 +420,24 @@ def _backlink(book: Book, link: etree._Element, href: str, number: int) -> None:
     link.set("aria-label", label(book, "backlink", n=str(number)).text)
     # U+FE0E asks for the text glyph: iOS and Kobo draw a bare ↩ as a colour emoji.
     link.text = "\u21a9\ufe0e"
+
+
+# -- cover --------------------------------------------------------------------------------------
+
+
+def cover_document(book: Book, stylesheets: list[str], image_href: str) -> etree._ElementTree:
+    """The cover image as the first page: linear, so nothing has to link to it."""
+    title = label(book, "cover")
+    tree, body = new_document(book, title.text, stylesheets, "cover")
+    body.set("class", "cover")
+    section = sub(body, "section", epub_type="cover")
+    section.set("class", "cover")
+    authors = join_names(book, [c.name for c in book.metadata.authors])
+    alt = label(book, "cover_alt", title=book.metadata.full_title, authors=authors)
+    # role="doc-cover" on the image itself (DPUB-ARIA 1.1); the alt names the book, since
+    # the image is all a screen reader would otherwise meet on this page.
+    sub(section, "img", src=image_href, alt=alt.text, role="doc-cover")
+    return tree
 
 
 # -- back matter --------------------------------------------------------------------------------

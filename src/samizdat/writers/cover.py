@@ -1,0 +1,62 @@
+"""A typographic cover, made when the metadata names no cover image.
+
+The design is ``styles/cover.css``, set by WeasyPrint in the print edition's own fonts, and
+rasterised to PNG with pdfium: so the EPUB's cover image and the pamphlet's front cover come
+from the same HTML and CSS, and nothing about the cover's look lives in Python.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from samizdat.document import Book
+
+COVER_STYLESHEET = "cover.css"
+WIDTH, HEIGHT = 1600, 2560  # px; 5:8, the shape e-book shops ask for
+
+
+def cover_html(book: Book) -> str:
+    meta = book.metadata
+    html = ET.Element("html", lang=meta.lang)
+    head = ET.SubElement(html, "head")
+    ET.SubElement(head, "meta", charset="utf-8")
+    ET.SubElement(head, "title").text = meta.full_title
+    body = ET.SubElement(html, "body")
+    cover = ET.SubElement(body, "div", {"class": "cover"})
+    field = ET.SubElement(cover, "div", {"class": "cover-field"})
+    ET.SubElement(field, "h1", {"class": "cover-title"}).text = meta.title
+    ET.SubElement(field, "hr", {"class": "cover-rule"})
+    if meta.subtitle:
+        ET.SubElement(cover, "p", {"class": "cover-subtitle"}).text = meta.subtitle
+    authors = ", ".join(author.name for author in meta.authors)
+    if authors:
+        ET.SubElement(cover, "p", {"class": "cover-author"}).text = authors
+    if meta.publisher:
+        ET.SubElement(cover, "p", {"class": "cover-publisher"}).text = meta.publisher
+    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+
+
+def render_cover_png(book: Book, styles_dir: Path) -> bytes:
+    """The cover as a 1600 x 2560 PNG; the same book and styles always give the same bytes."""
+    import pypdfium2
+    from weasyprint import CSS, HTML
+
+    from samizdat.writers.fetcher import ManuscriptFetcher
+
+    fetcher = ManuscriptFetcher([styles_dir.resolve()])
+    stylesheet = CSS(filename=str(styles_dir / COVER_STYLESHEET), url_fetcher=fetcher)
+    pdf = HTML(string=cover_html(book), url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        # CSS px are 0.75 pt, so 4/3 of the page's points is its size in px.
+        image = page.render(scale=4 / 3).to_pil().convert("RGB")
+    finally:
+        document.close()
+    if image.size != (WIDTH, HEIGHT):
+        image = image.resize((WIDTH, HEIGHT))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
