@@ -130,3 +130,23 @@ def test_import_of_an_empty_file(tmp_path):
     result = samizdat("import", "empty.txt", "--out", "drafts", cwd=tmp_path)
     assert_user_error(result, "empty.txt")
     assert not (tmp_path / "drafts").exists()
+
+
+def test_cover_image_problems_name_the_field(tmp_path):
+    folder = make_manuscript(tmp_path, METADATA + "cover: images/missing.jpg\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10", "cover image", "not found")
+    (folder / "cover.gif").write_bytes(b"GIF89a")
+    (folder / "metadata.yaml").write_text(METADATA + "cover: cover.gif\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10", "JPEG or PNG")
+    (folder / "metadata.yaml").write_text(METADATA + "cover: /etc/passwd\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10", "outside the manuscript")
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_correction_naming_an_unknown_chapter(tmp_path):
+    folder = make_manuscript(tmp_path)
+    (folder / "corrections.yaml").write_text(
+        "- chapter: 02-middle.md\n  original: a\n  corrected: b\n"
+        "- chapter: 09-nowhere.md\n  original: a\n  corrected: b\n"
+    )
+    assert_user_error(build(tmp_path), "corrections.yaml:4", "09-nowhere.md", "02-middle.md")
