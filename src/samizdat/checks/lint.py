@@ -20,7 +20,6 @@ place named is the one the writer edits. Codes:
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,10 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-import yaml
-
-from samizdat.config import Manuscript, load_manuscript, load_yaml, read_text
-from samizdat.errors import ManuscriptError
+from samizdat.config import Manuscript, load_manuscript, read_text
 from samizdat.readers.citation_syntax import (
     KEY_PATTERN,
     code_spans,
@@ -353,52 +349,12 @@ def check_images(chapter: ChapterText, root: Path) -> Iterator[Finding]:
 
 # --- Bibliography -----------------------------------------------------------------------------
 
-_BIBTEX_ENTRY = re.compile(r"@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s{}()]+)\s*,")
-
-
 def bibliography_keys(path: Path) -> dict[str, int]:
-    """Each key of a CSL YAML, CSL JSON or BibTeX file, with the line that names it."""
-    suffix = path.suffix.lower()
-    if suffix == ".bib":
-        text = read_text(path)
-        return {
-            m.group("key"): text.count("\n", 0, m.start()) + 1
-            for m in _BIBTEX_ENTRY.finditer(text)
-            if m.group("type").lower() not in ("comment", "string", "preamble")
-        }
-    if suffix == ".json":
-        text = read_text(path)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ManuscriptError(f"malformed JSON: {exc.msg}", file=path, line=exc.lineno) from exc
-        entries = data.get("references", data) if isinstance(data, dict) else data
-        keys = {}
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and "id" in entry:
-                key = str(entry["id"])
-                found = re.search(rf'"id"\s*:\s*"?{re.escape(key)}', text)
-                keys[key] = text.count("\n", 0, found.start()) + 1 if found else 1
-        return keys
-    data, _lines = load_yaml(path)  # ManuscriptError with file and line when malformed
-    node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
-    entries = node
-    if isinstance(node, yaml.MappingNode):
-        entries = next((v for k, v in node.value if k.value == "references"), None)
-    keys = {}
-    if isinstance(entries, yaml.SequenceNode):
-        for entry in entries.value:
-            if isinstance(entry, yaml.MappingNode):
-                for key_node, value_node in entry.value:
-                    if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
-                        keys[str(value_node.value)] = value_node.start_mark.line + 1
-    if not keys and data:
-        raise ManuscriptError(
-            "no references found",
-            file=path,
-            hint="write CSL YAML: 'references:' followed by a list of entries, each with 'id:'",
-        )
-    return keys
+    """Each key of the bibliography with the line that names it: the notes transform's own
+    reading (samizdat.bibliography), so lint and build never disagree about a key."""
+    from samizdat.bibliography import load_bibliography
+
+    return load_bibliography(path).lines
 
 
 def _nocite_keys(manuscript: Manuscript) -> set[str]:
