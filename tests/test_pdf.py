@@ -173,9 +173,9 @@ ORPHANS_AND_NOTES = """<style>
 def test_notes_are_not_moved_off_their_page_to_satisfy_orphans():
     from weasyprint import HTML
 
-    from samizdat.writers.weasyprint_fixes import footnotes_stay_with_their_calls
+    from samizdat.writers.weasyprint_fixes import print_layout_rules
 
-    with footnotes_stay_with_their_calls():
+    with print_layout_rules(max_hyphenated_lines=2):
         patched = HTML(string=ORPHANS_AND_NOTES).write_pdf()
     plain = HTML(string=ORPHANS_AND_NOTES).write_pdf()
 

@@ -26,9 +26,14 @@ from weasyprint.urls import FatalURLFetchingError
 from samizdat.document import Book, Chapter, Note
 from samizdat.errors import BuildError
 from samizdat.writers.fetcher import ManuscriptFetcher
+from samizdat.writers.weasyprint_fixes import print_layout_rules
 
 #: The family declared by @font-face in print.css. A PDF font of any other family is a fallback.
 BOOK_FACE_PREFIX = "Charis-SIL"
+
+#: The issue's limit on consecutive hyphenated lines. CSS would say hyphenate-limit-lines: 2,
+#: which WeasyPrint 70 does not implement; weasyprint_fixes.print_layout_rules enforces it.
+MAX_HYPHENATED_LINES = 2
 
 #: Heading of the contents page, by primary language subtag of ``metadata.lang``.
 CONTENTS_LABEL = {
@@ -70,13 +75,16 @@ def render_pamphlet(
             sheets = [CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
             # Last, so that it wins over any size a stylesheet might set.
             sheets.append(CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher))
-            document = HTML(
-                string=html,
-                base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
-                url_fetcher=fetcher,
-            ).render(stylesheets=sheets)
+            with print_layout_rules(max_hyphenated_lines=MAX_HYPHENATED_LINES):
+                document = HTML(
+                    string=html,
+                    base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
+                    url_fetcher=fetcher,
+                ).render(stylesheets=sheets)
             pdf = document.write_pdf(
                 pdf_variant=pdf_variant,
+                finisher=lambda document, pdf: _add_xmp_packet(
+                    document, pdf, subjects=list(book.metadata.subjects or [])),
                 # First half of the trailer /ID: stable across editions of the same book.
                 pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode(),
             )
@@ -99,6 +107,46 @@ def render_pamphlet(
             hint="a character is missing from the book face, or a @font-face file did not load",
         )
     return pdf
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def _add_xmp_packet(document, pdf, *, subjects: list[str]) -> None:
+    """Write the XMP packet WeasyPrint writes only for PDF/A, PDF/UA and PDF/X.
+
+    The issue wants title, author, subject, keywords, language and dates in XMP as well as in the
+    document information. WeasyPrint's own RDF (dc:title, dc:creator, dc:description,
+    pdf:Keywords, xmp:CreatorTool, xmp:CreateDate/ModifyDate, pdf:Producer) is used as it is,
+    with dc:language and dc:subject added: one subject per entry of metadata.yaml, as WeasyPrint
+    would split "Miasnikov, G. I., 1889-1945" at its commas. Nothing random goes in (no xmpMM:DocumentID), so two
+    renders with the same epoch stay byte-identical. A variant's packet is left alone.
+    """
+    if "Metadata" in pdf.catalog:
+        return
+    import pydyf
+
+    metadata = document.metadata
+    rdf = ET.fromstring(metadata.generate_rdf_metadata(None, None, None))
+    description = ET.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+    for name, values in (("language", [metadata.lang] if metadata.lang else []),
+                         ("subject", subjects)):
+        if values:
+            bag = ET.SubElement(ET.SubElement(description, f"{{{DC}}}{name}"), f"{{{RDF}}}Bag")
+            for value in values:
+                ET.SubElement(bag, f"{{{RDF}}}li").text = value
+    packet = b"\n".join((
+        b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        ET.tostring(rdf, encoding="utf-8", xml_declaration=False),
+        b"</x:xmpmeta>",
+        b'<?xpacket end="r"?>',
+    ))
+    # Uncompressed, as XMP readers that scan files for packets expect.
+    stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"})
+    pdf.add_object(stream)
+    pdf.catalog["Metadata"] = stream.reference
 
 
 def pamphlet_html(book: Book, *, source_date_epoch: int | None = None) -> str:
