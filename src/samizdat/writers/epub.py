@@ -167,9 +167,9 @@ def cover_image(book: Book, styles_dir: Path | None) -> epub.EpubItem:
 
         if styles_dir is None:
             raise ManuscriptError("no styles folder to make a cover from", hint="pass --styles DIR")
-        fonts = sorted((styles_dir / "fonts").glob("*"))
-        key = [cover.cover_html(book), (styles_dir / cover.COVER_STYLESHEET).read_bytes(),
-               *(f.read_bytes() for f in fonts), "cover 1"]
+        # Everything the cover's layout can read: its HTML, every stylesheet, every font.
+        inputs = sorted(styles_dir.glob("*.css")) + sorted((styles_dir / "fonts").glob("*"))
+        key = [cover.cover_html(book), *(f.read_bytes() for f in inputs), "cover 1"]
         data = cache.cached("cover", key, lambda: cover.render_cover_png(book, styles_dir))
         suffix = ".png"
     media_type = "image/png" if suffix == ".png" else "image/jpeg"
