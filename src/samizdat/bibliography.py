@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from samizdat.config import load_yaml, read_text
+from samizdat.config import parse_yaml, read_text
 from samizdat.errors import ManuscriptError
 
 FORMATS = {".yaml": "csl-yaml", ".yml": "csl-yaml", ".json": "csl-json", ".bib": "bibtex"}
@@ -60,8 +60,7 @@ def load_bibliography(path: Path) -> Bibliography:
 
 
 def _yaml_keys(path: Path) -> list[tuple[str, int]]:
-    load_yaml(path)  # a ManuscriptError with the line if the YAML is malformed
-    node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
+    _, _, node = parse_yaml(path)  # a ManuscriptError with the line if the YAML is malformed
     entries = node
     if isinstance(node, yaml.MappingNode):
         entries = next((v for k, v in node.value if k.value == "references"), None)

@@ -6,9 +6,7 @@ original reading, so that every edition can print an editorial note saying what 
 
 from __future__ import annotations
 
-import yaml
-
-from samizdat.config import Manuscript, load_yaml
+from samizdat.config import Manuscript, parse_yaml
 from samizdat.document import Correction
 from samizdat.errors import ManuscriptError
 
@@ -20,7 +18,7 @@ def load_corrections(manuscript: Manuscript) -> list[Correction]:
     path = manuscript.root / CORRECTIONS_FILE
     if not path.is_file():
         return []
-    data, _ = load_yaml(path)
+    data, _, node = parse_yaml(path)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -28,7 +26,7 @@ def load_corrections(manuscript: Manuscript) -> list[Correction]:
             "corrections must be a list of entries (- chapter: ..., original: ..., corrected: ...)",
             file=path, line=1,
         )
-    lines = _entry_lines(path)
+    lines = [item.start_mark.line + 1 for item in node.value]
     chapters = {p.name for p in manuscript.chapter_paths}
     corrections = []
     for index, entry in enumerate(data):
@@ -51,10 +49,3 @@ def load_corrections(manuscript: Manuscript) -> list[Correction]:
             Correction(entry["chapter"], entry["original"], entry["corrected"], entry.get("note"))
         )
     return corrections
-
-
-def _entry_lines(path) -> list[int]:
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.SequenceNode):
-        return []
-    return [item.start_mark.line + 1 for item in node.value]

@@ -19,6 +19,7 @@ citation becomes ``<span data-citation="N"/>`` (readers/citation_extension.py).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -65,9 +66,7 @@ def chapter_id(path: Path, index: int) -> str:
 def read_chapter(path: Path, index: int) -> Chapter:
     text = read_text(path)
     ident = chapter_id(path, index)
-    converter = markdown.Markdown(
-        extensions=[*EXTENSIONS, CitationExtension()], output_format="xhtml"
-    )
+    converter = _converter()
     html = converter.convert(text)
     root = _check_well_formed(html, path)
     citations = [
@@ -83,6 +82,17 @@ def read_chapter(path: Path, index: int) -> Chapter:
     return Chapter(
         id=ident, title=title, body=body, source=path, citations=citations, footnotes=footnotes
     )
+
+
+@lru_cache(maxsize=None)
+def _markdown() -> markdown.Markdown:
+    # One converter for all chapters: building one compiles some 170 regular expressions,
+    # a fifth of an EPUB build's time. reset() clears footnotes and citations between uses.
+    return markdown.Markdown(extensions=[*EXTENSIONS, CitationExtension()], output_format="xhtml")
+
+
+def _converter() -> markdown.Markdown:
+    return _markdown().reset()
 
 
 def _serialize(element: ET.Element) -> str:

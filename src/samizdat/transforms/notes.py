@@ -159,21 +159,22 @@ def format_citations(
     nocite: list[str],
 ) -> CitationRendering:
     document = _engine_document(plans, nocite)
-    command = [pandoc_path(), "--from=markdown", "--to=json", "--citeproc", f"--csl={style}"]
-    command.append(f"--metadata=lang:{manuscript.metadata.lang}")
+    arguments = ["--from=markdown", "--to=json", "--citeproc", f"--csl={style}"]
+    arguments.append(f"--metadata=lang:{manuscript.metadata.lang}")
     if bibliography is not None:
-        command.append(f"--bibliography={bibliography.path}")
+        arguments.append(f"--bibliography={bibliography.path}")
 
     def run_engine() -> bytes:
-        result = subprocess.run(
-            command, input=document, capture_output=True, text=True, encoding="utf-8"
+        result = subprocess.run(  # pandoc is looked up only when the cache cannot answer
+            [pandoc_path(), *arguments], input=document, capture_output=True, text=True,
+            encoding="utf-8",
         )
         if result.returncode != 0:
             raise _engine_error(result.stderr, style, bibliography)
         return result.stdout.encode("utf-8")
 
     # pandoc's answer depends only on these: the same book rebuilt does not run it again.
-    key = [document, *command[1:], style.read_bytes(), _engine_version()]
+    key = [document, *arguments, style.read_bytes(), _engine_version()]
     if bibliography is not None:
         key.append(bibliography.path.read_bytes())
     output = json.loads(cached("citeproc", key, run_engine))
