@@ -28,25 +28,19 @@ NS = {
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# Chapter bodies in the markup the Markdown reader hands over (Python-Markdown's footnotes).
+# Chapter bodies as the notes transform hands them over: bare calls in the body, the notes
+# in Chapter.notes (numbered through the book).
 OPENING = "<p>It began with a duplicator. “Nobody,” she said, “owns the words.” Then it stopped.</p>"
 PRESS = """<h1>The Press</h1>
-<p>The press was loud.<sup id="fnref:loud"><a class="footnote-ref" href="#fn:loud">1</a></sup> It ran all night.</p>
+<p>The press was loud.<a class="noteref" id="noteref-1" href="#note-1">1</a> It ran all night.</p>
 <blockquote>
 <p>A quotation in a block. It has <em>two</em> sentences.</p>
 </blockquote>
-<p>More text<sup id="fnref:more"><a class="footnote-ref" href="#fn:more">2</a></sup> follows &amp; ends.</p>
-<div class="footnote">
-<hr />
-<ol>
-<li id="fn:loud">
-<p>The first note.&#160;<a class="footnote-backref" href="#fnref:loud" title="Jump back to footnote 1 in the text">&#8617;</a></p>
-</li>
-<li id="fn:more">
-<p>The second note, with <em>emphasis</em>.&#160;<a class="footnote-backref" href="#fnref:more" title="Jump back to footnote 2 in the text">&#8617;</a></p>
-</li>
-</ol>
-</div>"""
+<p>More text<a class="noteref" id="noteref-2" href="#note-2">2</a> follows &amp; ends.</p>"""
+PRESS_NOTES = [
+    Note(1, "note-1", "noteref-1", "<p>The first note.</p>", "footnote"),
+    Note(2, "note-2", "noteref-2", "<p>The second note, with <em>emphasis</em>.</p>", "citation"),
+]
 # The notes transform's hand-over: a bare call in the body, the note in Chapter.notes.
 AFTER = (
     "<h1>After <em>All</em></h1>\n<p>It’s over. Really?"
@@ -75,7 +69,8 @@ def sample_book() -> Book:
     )
     chapters = [
         Chapter("ch-01-opening", None, OPENING, Path("chapters/01-opening.md")),
-        Chapter("ch-02-the-press", "The Press", PRESS, Path("chapters/02-the-press.md")),
+        Chapter("ch-02-the-press", "The Press", PRESS, Path("chapters/02-the-press.md"),
+                notes=PRESS_NOTES),
         Chapter("ch-03-after", "After All", AFTER, Path("chapters/03-after.md"), notes=AFTER_NOTES),
     ]
     return Book(metadata, chapters, Path("."))
@@ -267,14 +262,15 @@ def test_every_note_call_resolves_to_a_note_that_links_back(built):
             href = call.get("href")
             assert href.startswith("#"), "notes live in the chapter's own document"
             note = ids[href[1:]]
-            section = note.getparent().getparent()
-            assert section.get("{%s}type" % NS["epub"]) == "endnotes"
-            assert section.get("role") == "doc-endnotes"
+            assert note.tag == "{%s}aside" % NS["h"]
+            assert note.get("{%s}type" % NS["epub"]) == "footnote"
+            assert note.get("role") == "doc-footnote"
+            assert "notes" in note.getparent().get("class")
             backlinks = note.findall(".//h:a[@role='doc-backlink']", NS)
             assert [b.get("href") for b in backlinks] == [f"#{call.get('id')}"]
-            # The number on the call is the number the list shows for the note.
-            position = list(section.iter("{%s}li" % NS["h"])).index(note) + 1
-            assert text_of(call) == note.get("value", str(position))
+            # The number on the call is the number the note shows.
+            shown = note.find(".//h:span[@class='note-number']", NS)
+            assert text_of(shown) == text_of(call) + "."
             assert call.getparent().tag == "{%s}sup" % NS["h"]
     assert calls_seen == 3
 

@@ -112,9 +112,11 @@ def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
     epub_notes = {}
     for index, chapter in enumerate(book.chapters):
         tree = xhtml.chapter_document(book, chapter, [], first=index == 0)
-        for item in tree.getroot().iter(f"{X}li"):
-            if item.get("class") == "note":
-                epub_notes[int(item.get("value"))] = squash(item)
+        for aside in tree.getroot().iter(f"{X}aside"):
+            number = aside.find(f".//{X}span[@class='note-number']")
+            shown = number.text
+            number.text = ""  # "12." (print draws it with ::footnote-marker)
+            epub_notes[int(shown.rstrip("."))] = squash(aside)
     html = etree.fromstring(pdf.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
     print_notes = {
         int(span.get("data-note-number")): squash(span)

@@ -323,89 +323,63 @@ def safe_id(value: str) -> str:
 
 
 def render_notes(book: Book, chapter: Chapter, section: etree._Element) -> None:
-    """Note calls and notes -> EPUB 3 pop-up notes, in place.
+    """The notes transform's calls and notes -> EPUB 3 pop-up notes, in place.
 
-    Calls get ``epub:type="noteref"`` and ``role="doc-noteref"`` inside a ``<sup>``; the notes
-    become one ``epub:type="endnotes"`` section at the end of the chapter, so a reader without
-    pop-ups still finds them there and comes back by the backlink. Two inputs are understood:
-    the notes transform's (``<a class="noteref">`` calls, ``chapter.notes``) and, until it runs
-    everywhere, Python-Markdown's footnote markup. This is the one place note markup is decided.
+    Each call ``<a class="noteref">`` gets ``epub:type="noteref"`` and ``role="doc-noteref"``
+    inside a ``<sup>``. Each note is an ``<aside epub:type="footnote" role="doc-footnote">``
+    at the end of the chapter: Apple Books, Kobo and KOReader open it as a pop-up (Apple Books
+    then hides it from the page), and a reader without pop-ups finds it there and comes back by
+    the backlink. ``footnote``, not ``endnote``: the latter is deprecated in the EPUB SSV
+    (EPUBCheck OPF-086b) and ``doc-endnote`` in DPUB-ARIA 1.1. This is the one place the
+    EPUB's note markup is decided.
     """
     x = f"{{{XHTML_NS}}}"
-    renamed: dict[str, str] = {}
-    for element in section.iter():
-        old = element.get("id")
-        if old and safe_id(old) != old:
-            renamed[old] = safe_id(old)
-            element.set("id", renamed[old])
-
-    def target(href: str) -> str:
-        return "#" + renamed.get(href[1:], href[1:])
-
     for call in list(section.iter(f"{x}a")):
-        if not {"footnote-ref", "noteref"} & set((call.get("class") or "").split()):
+        if "noteref" not in (call.get("class") or "").split():
             continue
-        parent = call.getparent()
-        if parent.tag == f"{x}sup":
-            # Python-Markdown puts the id on its <sup>; pop-ups (Apple Books, Kobo, KOReader)
-            # need it, and epub:type, on the <a> itself.
-            if parent.get("id"):
-                call.set("id", parent.attrib.pop("id"))
-        else:
-            # A <sup> keeps the call raised in readers that ignore the book's CSS.
-            parent = etree.Element(f"{x}sup")
-            call.addprevious(parent)
-            parent.tail, call.tail = call.tail, None
-            parent.append(call)
-        parent.set("class", "noteref")
-        call.set("href", target(call.get("href", "")))
-        call.set("class", "noteref")
+        # A <sup> keeps the call raised in readers that ignore the book's CSS.
+        sup = etree.Element(f"{x}sup")
+        sup.set("class", "noteref")
+        call.addprevious(sup)
+        sup.tail, call.tail = call.tail, None
+        sup.append(call)
+        call.set("id", safe_id(call.get("id", "")))
+        call.set("href", "#" + safe_id(call.get("href", "").lstrip("#")))
         call.set(EPUB_TYPE, "noteref")
         call.set("role", "doc-noteref")
-
-    if chapter.notes:
-        notes = _endnotes(book, section)
-        items = sub(notes, "ol")
-        for note in chapter.notes:
-            item = sub(items, "li", id=safe_id(note.id))
-            item.set("value", str(note.number))
-            for block in list(parse_fragment(chapter, body=note.body, container="div")):
-                item.append(block)
-            paragraph = item[-1] if len(item) and item[-1].tag == f"{x}p" else sub(item, "p")
-            if len(paragraph):
-                paragraph[-1].tail = (paragraph[-1].tail or "") + " "
-            else:
-                paragraph.text = (paragraph.text or "") + " "
-            _backlink(book, sub(paragraph, "a"), f"#{safe_id(note.ref_id)}", note.number)
-        section.append(notes)
-
-    for block in list(section.iter(f"{x}div")):
-        if "footnote" not in (block.get("class") or "").split():
-            continue
-        notes = _endnotes(book, section)
-        for child in block:
-            if child.tag == f"{x}ol":
-                notes.append(child)
-        for number, item in enumerate(notes.iter(f"{x}li"), 1):
-            for back in item.iter(f"{x}a"):
-                if "footnote-backref" in (back.get("class") or "").split():
-                    back.attrib.pop("title", None)
-                    _backlink(book, back, target(back.get("href", "")), number)
-        notes.tail = block.tail
-        block.getparent().replace(block, notes)
-
-    for item in section.iterfind(f".//{x}section[@class='notes']/{x}ol/{x}li"):
-        # No epub:type and no role on the note itself: "endnote" is deprecated in EPUB SSV
-        # (EPUBCheck OPF-086b) and doc-endnote in DPUB-ARIA 1.1; the list says it all.
-        item.set("class", "note")
+    if not chapter.notes:
+        return
+    notes = _endnotes(book, section)
+    for note in chapter.notes:
+        aside = sub(notes, "aside", id=safe_id(note.id), epub_type="footnote", role="doc-footnote")
+        aside.set("class", "note")
+        blocks = list(parse_fragment(chapter, body=note.body, container="div"))
+        for block in blocks:
+            aside.append(block)
+        if blocks and blocks[0].tag == f"{x}p":
+            first = blocks[0]
+        else:  # a note that opens with a quotation or a list: its number gets a line
+            first = etree.Element(f"{x}p")
+            aside.insert(0, first)
+        number = etree.Element(f"{x}span")
+        number.set("class", "note-number")
+        number.text = f"{note.number}."
+        number.tail = " " + (first.text or "")
+        first.text = None
+        first.insert(0, number)
+        last = aside[-1]
+        if len(last):
+            last[-1].tail = (last[-1].tail or "") + " "
+        else:
+            last.text = (last.text or "") + " "
+        _backlink(book, sub(last, "a"), f"#{safe_id(note.ref_id)}", note.number)
+    section.append(notes)
 
 
 def _endnotes(book: Book, section: etree._Element) -> etree._Element:
     notes = etree.Element(f"{{{XHTML_NS}}}section")
     notes.set("class", "notes")
     notes.set("id", f"{section.get('id')}-endnotes")
-    notes.set(EPUB_TYPE, "endnotes")
-    notes.set("role", "doc-endnotes")
     heading_id = f"{section.get('id')}-notes"
     notes.set("aria-labelledby", heading_id)
     labelled(notes, "h2", label(book, "notes"), id=heading_id)
