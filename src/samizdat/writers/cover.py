@@ -58,5 +58,5 @@ def render_cover_png(book: Book, styles_dir: Path) -> bytes:
     if image.size != (WIDTH, HEIGHT):
         image = image.resize((WIDTH, HEIGHT))
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True: 0.35 s more for 1% smaller
     return out.getvalue()
