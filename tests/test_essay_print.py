@@ -27,9 +27,9 @@ MANUSCRIPT = ROOT / "manuscript"
 STYLES = ROOT / "styles"
 EPOCH = 1_700_000_000
 
-# print.css: body 10pt, quotations 9pt, notes 8pt; the call is 70% of the note's size.
+# print.css: body 10pt, quotations 9pt, notes 8pt; a call is 70% of the text it stands in.
 BODY, QUOTE, NOTE = 10.0, 9.0, 8.0
-CALL = NOTE * 0.7
+CALLS = (BODY * 0.7, QUOTE * 0.7)
 BOTTOM_MARGIN = 19 * 72 / 25.4  # print.css: @page margin-bottom
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character: what a hyphenation break ends with
 
@@ -65,7 +65,7 @@ def calls_and_notes(pages) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     of the note area, below the last line of text)."""
     calls, notes = collections.defaultdict(list), collections.defaultdict(list)
     for number, chars in enumerate(pages, start=1):
-        for line in rows(chars, CALL):
+        for line in [line for size in CALLS for line in rows(chars, size)]:
             digits, previous = "", None
             for c in line + [None]:
                 if c is not None and previous is not None and c["x0"] - previous["x1"] < 0.5:

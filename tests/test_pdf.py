@@ -300,3 +300,18 @@ def test_cyrillic_is_set_in_the_book_face(tmp_path):
     # the text must also survive into the PDF.
     with pdfplumber.open(io.BytesIO(render(book))) as pdf:
         assert "французских булок" in "".join(p.extract_text() or "" for p in pdf.pages)
+
+
+def test_note_call_is_a_link_to_its_note_on_the_same_page(pamphlet):
+    reader = PdfReader(io.BytesIO(pamphlet))
+    links = [
+        (number, annotation.get_object()["/Dest"])
+        for number, page in enumerate(reader.pages)
+        for annotation in page.get("/Annots") or []
+        if annotation.get_object().get("/Subtype") == "/Link"
+        and "/Dest" in annotation.get_object()
+    ]
+    to_note = [number for number, dest in links if dest == "note-1"]
+    assert len(to_note) == 1
+    target = reader.named_destinations["note-1"]
+    assert reader.get_destination_page_number(target) == to_note[0]

@@ -230,8 +230,9 @@ def place_notes(section: ET.Element, notes: list[Note]) -> None:
     """Put each note at its call, as ``<span class="footnote">`` for ``float: footnote``.
 
     The notes transform left a call ``<a class="noteref" id="noteref-N" href="#note-N">N</a>``
-    where each note belongs; the note's text replaces it, keeping the number the model gave it
-    (WeasyPrint's ::footnote-call draws it). The writer never renumbers.
+    where each note belongs. The call stays, so that it is a link in the PDF (WeasyPrint's own
+    ::footnote-call cannot be one; print.css draws none), and the note follows it with no
+    space between, so that both always fall on the same line. The number is the model's.
     """
     by_id = {note.id: note for note in notes}
     parents = {child: parent for parent in section.iter() for child in parent}
@@ -242,9 +243,9 @@ def place_notes(section: ET.Element, notes: list[Note]) -> None:
         span = ET.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
                                    "data-note-number": str(note.number)})
         _fill_note(span, ET.fromstring(f"<div>{note.body}</div>"))
-        span.tail = call.tail
+        span.tail, call.tail = call.tail, None
         parent = parents[call]
-        parent[list(parent).index(call)] = span
+        parent.insert(list(parent).index(call) + 1, span)
 
 
 def _fill_note(note: ET.Element, body: ET.Element) -> None:
