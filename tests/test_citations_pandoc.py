@@ -8,7 +8,6 @@ folding whitespace: no-break spaces are ours (typography), not a difference in w
 
 from __future__ import annotations
 
-import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
