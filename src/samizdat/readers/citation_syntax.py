@@ -125,24 +125,34 @@ def _parse_items(text: str, masked: str, begin: int, end: int) -> tuple[Citation
     return tuple(items)
 
 
-def _first_key(masked: str, start: int, end: int) -> re.Match[str] | None:
-    """The first key at bracket depth 0 that does not follow a word character."""
+def _scan(masked: str, begin: int, end: int):
+    """Each unescaped character from ``begin`` to ``end`` with the bracket depth before it.
+
+    The one walk the scanner makes over a citation's text: a backslash escapes the next
+    character, brackets nest.
+    """
     depth = 0
-    index = start
+    index = begin
     while index < end:
         char = masked[index]
         if char == "\\":
             index += 2
             continue
+        yield index, char, depth
         if char == "[":
             depth += 1
         elif char == "]":
             depth -= 1
-        elif char in "-@" and depth == 0:
+        index += 1
+
+
+def _first_key(masked: str, start: int, end: int) -> re.Match[str] | None:
+    """The first key at bracket depth 0 that does not follow a word character."""
+    for index, char, depth in _scan(masked, start, end):
+        if char in "-@" and depth == 0:
             match = KEY_PATTERN.match(masked, index, end)
             if match and not _after_word(masked, index):
                 return match
-        index += 1
     return None
 
 
@@ -154,43 +164,21 @@ def _after_word(masked: str, index: int) -> bool:
 
 def _split_top_level(masked: str, begin: int, end: int) -> list[tuple[int, int]]:
     parts = []
-    depth = 0
     part_start = begin
-    index = begin
-    while index < end:
-        char = masked[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == ";" and depth == 0:
+    for index, char, depth in _scan(masked, begin, end):
+        if char == ";" and depth == 0:
             parts.append((part_start, index))
             part_start = index + 1
-        index += 1
     parts.append((part_start, end))
     return parts
 
 
 def _closing_bracket(masked: str, start: int) -> int | None:
-    depth = 0
-    index = start
-    while index < len(masked):
-        char = masked[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-        elif char == "\n" and masked.startswith("\n", index + 1):
+    for index, char, depth in _scan(masked, start, len(masked)):
+        if char == "]" and depth == 1:
+            return index
+        if char == "\n" and masked.startswith("\n", index + 1):
             return None  # a blank line ends the paragraph, and the bracket with it
-        index += 1
     return None
 
 
