@@ -79,10 +79,24 @@ def calls_and_notes(pages) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
                 and min(abs(c["size"] - size) for size in (BODY, QUOTE)) < 0.05]
         text_bottom = max((c["bottom"] for c in text), default=0)
         for line in rows(chars, NOTE):
-            marker = re.match(r"(\d+)\.", "".join(c["text"] for c in line))
+            # "12. Avrich…": a number, a full stop, a space (not a year ending a wrapped line)
+            marker = re.match(r"(\d+)\. ", "".join(c["text"] for c in line))
             if marker and line[0]["top"] > text_bottom:
                 notes[int(marker.group(1))].append(number)
     return calls, notes
+
+
+@pytest.fixture(scope="module")
+def half_letter_pages(book):
+    """The pages the Letter booklet imposes: the same book laid out at 5.5 x 8.5 in."""
+    pdf = render_pamphlet(book, page_size="5.5in 8.5in", stylesheets=[STYLES / "print.css"],
+                          allowed_roots=[MANUSCRIPT, STYLES], source_date_epoch=EPOCH)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.chars for page in document.pages]
+
+
+def test_every_note_is_on_its_calls_page_at_half_letter_too(book, half_letter_pages):
+    test_every_note_is_at_the_foot_of_the_page_of_its_call(book, half_letter_pages)
 
 
 def test_every_note_is_at_the_foot_of_the_page_of_its_call(book, pages):
