@@ -264,3 +264,17 @@ def test_malformed_citation_style_file_names_the_file(tmp_path, style):
     (root / "mine.csl").write_text(style, encoding="utf-8")
     error = raises(root)
     assert error.file.endswith("mine.csl")
+
+
+def test_a_work_the_style_does_not_print_is_a_warning_naming_its_entry(tmp_path):
+    from samizdat.transforms.notes import UnprintedReferenceWarning
+
+    references = REFERENCES + (
+        "- id: pfemfert\n  type: document\n  author: [{family: Pfemfert, given: Franz}]\n"
+        "  title: Lenin’s Infantile Disorder\n"
+    )
+    root = manuscript(tmp_path, {"01.md": "Text [@avrich1984; @liebman1975; @pfemfert].\n"},
+                      references=references)
+    with pytest.warns(UnprintedReferenceWarning, match=r"references.yaml:15: .*'pfemfert'"):
+        book = book_of(root)
+    assert [r.key for r in book.bibliography] == ["avrich1984", "liebman1975"]

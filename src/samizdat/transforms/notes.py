@@ -29,6 +29,7 @@ import json
 import re
 import subprocess
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,13 +172,17 @@ def format_citations(
         )
         if result.returncode != 0:
             raise _engine_error(result.stderr, style, bibliography)
-        return result.stdout.encode("utf-8")
+        # The warnings are part of the answer: a rebuild from the cache must say them again.
+        answer = {"document": json.loads(result.stdout), "warnings": result.stderr}
+        return json.dumps(answer).encode("utf-8")
 
     # pandoc's answer depends only on these: the same book rebuilt does not run it again.
-    key = [document, *arguments, style.read_bytes(), _engine_version()]
+    key = [document, *arguments, style.read_bytes(), _engine_version(), "answer 2"]
     if bibliography is not None:
         key.append(bibliography.path.read_bytes())
-    output = json.loads(cached("citeproc", key, run_engine))
+    answer = json.loads(cached("citeproc", key, run_engine))
+    output = answer["document"]
+    _warn_unprinted_entries(answer["warnings"], style, bibliography)
     cites = []
     _collect_cites(output["blocks"], cites)
     citations = []
@@ -187,6 +192,30 @@ def format_citations(
         else:
             citations.append(render_inlines(content))
     return CitationRendering(citations, _bibliography_entries(output["blocks"]))
+
+
+class UnprintedReferenceWarning(UserWarning):
+    """The style gives a cited work no bibliography entry (its type is one the style omits)."""
+
+
+_NO_PRINTED_FORM = re.compile(r"Bibliography entry with no printed form: (\S+)")
+
+
+def _warn_unprinted_entries(stderr: str, style: Path, bibliography: Bibliography | None) -> None:
+    # pandoc: "[WARNING] Citeproc: Bibliography entry with no printed form: KEY". Chicago 18,
+    # for one, prints nothing for CSL type "document": the note cites a work the bibliography
+    # then leaves out, which a reader would take for an omission.
+    for key in _NO_PRINTED_FORM.findall(stderr):
+        place = ""
+        if bibliography is not None:
+            place = f"{bibliography.path}:{bibliography.lines.get(key, 1)}: "
+        warnings.warn(
+            f"{place}the style {style.stem} prints no bibliography entry for '{key}'; "
+            "give it a type the style prints (book, article-journal, pamphlet, ...) if the "
+            "facts allow, or it stays out of the bibliography",
+            UnprintedReferenceWarning,
+            stacklevel=2,
+        )
 
 
 def _engine_document(plans: list[ChapterPlan], nocite: list[str]) -> str:
