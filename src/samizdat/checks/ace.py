@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
-import subprocess
 import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -13,6 +11,7 @@ from xml.etree import ElementTree
 
 from samizdat.checks.tools import (
     INSTALL_HINT,
+    run_for_report,
     ValidationMessage,
     ace_executable,
     ace_missing,
@@ -79,28 +78,10 @@ def run_ace(epub: Path, workdir: Path) -> list[ValidationMessage]:
         "--lang", "en",
         str(epub),
     ]
-    try:
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            env=environment,
-            cwd=workdir,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise BuildError(f"Ace did not finish within {TIMEOUT_SECONDS} s", file=epub) from None
-    except OSError as error:
-        raise BuildError(f"cannot start Ace: {error}", file=epub, hint=INSTALL_HINT) from None
-    try:
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        output = " ".join((completed.stderr or completed.stdout or "no output").split())
-        raise BuildError(
-            f"Ace wrote no report (exit status {completed.returncode}): {output[-400:]}",
-            file=epub,
-        ) from None
+    report = run_for_report(
+        "Ace", command, report_path, epub, timeout=TIMEOUT_SECONDS, hint=INSTALL_HINT,
+        env=environment, cwd=workdir,
+    )
     return messages_from_report(report, container_paths(epub))
 
 

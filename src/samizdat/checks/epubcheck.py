@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 import tempfile
 from pathlib import Path
 
 from samizdat.checks.tools import (
     INSTALL_HINT,
+    run_for_report,
     ValidationMessage,
     epubcheck_jar,
     epubcheck_missing,
@@ -55,25 +54,10 @@ def run_epubcheck(epub: Path) -> list[ValidationMessage]:
             "--json", str(report_path),
             "-q",
         ]
-        try:
-            # EPUBCheck exits 1 whenever it finds an error; only the report says what it found.
-            completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise BuildError(
-                f"EPUBCheck did not finish within {TIMEOUT_SECONDS} s", file=epub
-            ) from None
-        except OSError as error:
-            raise BuildError(f"cannot start EPUBCheck: {error}", file=epub, hint=INSTALL_HINT) from None
-        try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            output = " ".join((completed.stderr or completed.stdout or "no output").split())
-            raise BuildError(
-                f"EPUBCheck wrote no report (exit status {completed.returncode}): {output[-400:]}",
-                file=epub,
-            ) from None
+        # EPUBCheck exits 1 whenever it finds an error; only the report says what it found.
+        report = run_for_report(
+            "EPUBCheck", command, report_path, epub, timeout=TIMEOUT_SECONDS, hint=INSTALL_HINT
+        )
     return messages_from_report(report)
 
 

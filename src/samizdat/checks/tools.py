@@ -7,8 +7,10 @@ CI, a failure: a validator that silently does not run proves nothing).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +126,27 @@ def require(missing: str | None) -> None:
     """Raise the one-line BuildError a user sees when a validator cannot run."""
     if missing is not None:
         raise BuildError(f"cannot validate: {missing}", hint=INSTALL_HINT)
+
+
+def run_for_report(
+    tool: str, command: list[str], report_path: Path, epub: Path, *, timeout: int,
+    hint: str, **options,
+) -> dict:
+    """Run a validator and return its JSON report. Neither EPUBCheck nor Ace says what it
+    found through its exit status, so the report is the verdict; no report is an error."""
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, **options
+        )
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"{tool} did not finish within {timeout} s", file=epub) from None
+    except OSError as error:
+        raise BuildError(f"cannot start {tool}: {error}", file=epub, hint=hint) from None
+    try:
+        return json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        output = " ".join((completed.stderr or completed.stdout or "no output").split())
+        raise BuildError(
+            f"{tool} wrote no report (exit status {completed.returncode}): {output[-400:]}",
+            file=epub,
+        ) from None

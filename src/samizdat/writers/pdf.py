@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,12 +60,10 @@ def render_pamphlet(
 ) -> bytes:
     """Lay the book out on ``page_size`` pages (a CSS ``size`` value) and return the PDF bytes.
 
-    ``source_date_epoch`` fixes the PDF dates; without it the ``SOURCE_DATE_EPOCH`` environment
-    variable is used, and without both the PDF carries no dates at all, so that two renders of
-    the same input are always byte-identical.
+    ``source_date_epoch`` fixes the PDF dates (the build reads ``SOURCE_DATE_EPOCH`` once, in
+    build.py, for every writer); without it the PDF carries no dates at all, so that two
+    renders of the same input are always byte-identical.
     """
-    if source_date_epoch is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        source_date_epoch = int(os.environ["SOURCE_DATE_EPOCH"])
     html = pamphlet_html(book, source_date_epoch=source_date_epoch)
     fetcher = ManuscriptFetcher(allowed_roots)
     records: list[logging.LogRecord] = []

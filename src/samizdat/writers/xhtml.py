@@ -209,6 +209,21 @@ def long_date(book: Book, iso: str) -> str:
     return parts[0]
 
 
+def credits(
+    book: Book, section: etree._Element, *, authors_class: str, contributors_class: str | None = None
+) -> None:
+    """The authors on one line, then a line for each other role (edited, translated by ...)."""
+    meta = book.metadata
+    authors = [c.name for c in meta.authors]
+    if authors:
+        sub(section, "p", join_names(book, authors), **{"class": authors_class})
+    for role in ("edt", "trl", "ill"):
+        names = [c.name for c in meta.contributors if c.role == role]
+        if names:
+            attrs = {"class": contributors_class} if contributors_class else {}
+            labelled(section, "p", label(book, role, names=join_names(book, names)), **attrs)
+
+
 def join_names(book: Book, names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
@@ -233,14 +248,7 @@ def title_page(book: Book, stylesheets: list[str]) -> etree._ElementTree:
         )
     heading.set("id", "title")
     section.set("aria-labelledby", "title")
-    authors = [c.name for c in meta.authors]
-    if authors:
-        sub(section, "p", join_names(book, authors), **{"class": "authors"})
-    for role in ("edt", "trl", "ill"):
-        names = [c.name for c in meta.contributors if c.role == role]
-        if names:
-            line = label(book, role, names=join_names(book, names))
-            labelled(section, "p", line, **{"class": "contributors"})
+    credits(book, section, authors_class="authors", contributors_class="contributors")
     if meta.publisher:
         sub(section, "p", meta.publisher, **{"class": "publisher"})
     return tree
@@ -479,13 +487,7 @@ def colophon(book: Book, stylesheets: list[str]) -> etree._ElementTree:
     labelled(section, "h1", title, id="colophon-title")
     line = sub(section, "p", **{"class": "colophon-title"})
     sub(line, "cite", meta.full_title)
-    authors = [c.name for c in meta.authors]
-    if authors:
-        sub(section, "p", join_names(book, authors), **{"class": "colophon-authors"})
-    for role in ("edt", "trl", "ill"):
-        names = [c.name for c in meta.contributors if c.role == role]
-        if names:
-            labelled(section, "p", label(book, role, names=join_names(book, names)))
+    credits(book, section, authors_class="colophon-authors")
     if meta.source and meta.date:
         labelled(section, "p", label(book, "source_date", source=meta.source, date=long_date(book, meta.date)))
     elif meta.source:
