@@ -38,17 +38,31 @@ def cover_html(book: Book) -> str:
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
 
 
+def cover_pdf(book: Book, styles_dir: Path) -> bytes:
+    """The cover set by WeasyPrint as a one-page PDF, in our own fonts only."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from samizdat.writers.fetcher import ManuscriptFetcher
+    from samizdat.writers.pdf import require_own_fonts
+
+    fetcher = ManuscriptFetcher([styles_dir.resolve()])
+    # The @font-face rules count only with a FontConfiguration (see writers/pdf.py).
+    font_config = FontConfiguration()
+    stylesheet = CSS(filename=str(styles_dir / COVER_STYLESHEET), url_fetcher=fetcher,
+                     font_config=font_config)
+    document = HTML(string=cover_html(book), url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config)
+    pdf = document.write_pdf()
+    require_own_fonts(document, fetcher)
+    return pdf
+
+
 def render_cover_png(book: Book, styles_dir: Path) -> bytes:
     """The cover as a 1600 x 2560 PNG; the same book and styles always give the same bytes."""
     import pypdfium2
-    from weasyprint import CSS, HTML
 
-    from samizdat.writers.fetcher import ManuscriptFetcher
-
-    fetcher = ManuscriptFetcher([styles_dir.resolve()])
-    stylesheet = CSS(filename=str(styles_dir / COVER_STYLESHEET), url_fetcher=fetcher)
-    pdf = HTML(string=cover_html(book), url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
-    document = pypdfium2.PdfDocument(pdf)
+    document = pypdfium2.PdfDocument(cover_pdf(book, styles_dir))
     try:
         page = document[0]
         # CSS px are 0.75 pt, so 4/3 of the page's points is its size in px.

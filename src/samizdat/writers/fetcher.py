@@ -11,10 +11,15 @@ warning or, for fonts, only at DEBUG level, so the refusal would vanish and the 
 back to a system font. With ``fail_on_errors=True`` the exception becomes
 ``FatalURLFetchingError`` (a ``BaseException``), which no caller catches; the writer unwraps it
 into our ``BuildError``. ``refusals`` also keeps every refused reference, as a second guard.
+
+``served`` holds the SHA-256 of every file it handed over: the print writer checks each font
+embedded in the PDF against it, so that only a font file our own ``@font-face`` rules loaded
+can set text (a system font of the same family name cannot pass for it).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -31,6 +36,7 @@ class ManuscriptFetcher(URLFetcher):
         super().__init__(fail_on_errors=True, allow_redirects=False)
         self.allowed_roots = [Path(root).resolve() for root in allowed_roots]
         self.refusals: list[str] = []
+        self.served: set[str] = set()
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -60,7 +66,9 @@ class ManuscriptFetcher(URLFetcher):
             )
         if not path.is_file():
             self._refuse(url, "no such file", hint="check the spelling and the folder")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        data = path.read_bytes()
+        self.served.add(hashlib.sha256(data).hexdigest())
+        return URLFetcherResponse(path.as_uri(), data)
 
     def _refuse(self, url: str, reason: str, hint: str | None = None):
         self.refusals.append(url)

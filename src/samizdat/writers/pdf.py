@@ -7,8 +7,9 @@ out. Three guards make the output trustworthy:
 - a fetcher that reads only files under ``allowed_roots`` (see ``fetcher.py``);
 - every WeasyPrint warning or error becomes a ``BuildError``: WeasyPrint reports ignored CSS,
   missing images and the like only through its logger and carries on;
-- every font embedded in the PDF must come from our own ``@font-face`` files: a missing glyph
-  would otherwise be set silently in whatever system face fontconfig picks.
+- every font embedded in the PDF must be one of our own ``@font-face`` files, compared by
+  content: a missing glyph would otherwise be set silently in whatever system face fontconfig
+  picks, and a system-wide font of the same name would pass for ours.
 """
 
 from __future__ import annotations
@@ -20,15 +21,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from samizdat.document import Book, Chapter, Note
 from samizdat.errors import BuildError
 from samizdat.writers.fetcher import ManuscriptFetcher
 from samizdat.writers.weasyprint_fixes import print_layout_rules
-
-#: The family declared by @font-face in print.css. A PDF font of any other family is a fallback.
-BOOK_FACE_PREFIX = "Charis-SIL"
 
 #: The issue's limit on consecutive hyphenated lines. CSS would say hyphenate-limit-lines: 2,
 #: which WeasyPrint 70 does not implement; weasyprint_fixes.print_layout_rules enforces it.
@@ -69,15 +68,24 @@ def render_pamphlet(
     records: list[logging.LogRecord] = []
     try:
         with _weasyprint_log(records):
-            sheets = [CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+            # One FontConfiguration for every sheet and for the render: WeasyPrint 70 registers
+            # a stylesheet's @font-face rules only with the configuration the CSS object was
+            # built with (css/__init__.py: "if font_config is not None: add_font_face"), and
+            # lays out only with the one render() is given. Without it our fonts/ files are
+            # never loaded and the book is set in whatever "Charis SIL" fontconfig finds on
+            # this machine, or in DejaVu.
+            font_config = FontConfiguration()
+            sheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
+                      for path in stylesheets]
             # Last, so that it wins over any size a stylesheet might set.
-            sheets.append(CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher))
+            sheets.append(CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher,
+                              font_config=font_config))
             with print_layout_rules(max_hyphenated_lines=MAX_HYPHENATED_LINES):
                 document = HTML(
                     string=html,
                     base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
                     url_fetcher=fetcher,
-                ).render(stylesheets=sheets)
+                ).render(stylesheets=sheets, font_config=font_config)
             pdf = document.write_pdf(
                 pdf_variant=pdf_variant,
                 finisher=lambda document, pdf: _add_xmp_packet(
@@ -96,14 +104,30 @@ def render_pamphlet(
         messages = "; ".join(record.getMessage() for record in records)
         raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
                          hint="fix the stylesheet or the manuscript reference it names")
-    fallbacks = sorted({font.name.decode().split("+", 1)[-1] for font in document.fonts.values()
-                        if not font.name.decode().split("+", 1)[-1].startswith(BOOK_FACE_PREFIX)})
-    if fallbacks:
+    require_own_fonts(document, fetcher)
+    return pdf
+
+
+def require_own_fonts(document, fetcher: ManuscriptFetcher) -> None:
+    """Every font embedded in ``document`` must be a file our ``@font-face`` rules loaded.
+
+    Checked by content, not by name: a "Charis SIL" of another version installed system-wide
+    is called Charis-SIL in the PDF too. WeasyPrint subsets the font while writing, so the
+    original file is read back from the HarfBuzz face (``get_hb_object_data``, WeasyPrint 70).
+    Call after ``write_pdf``, which is when ``document.fonts`` is filled.
+    """
+    from weasyprint.text.fonts import get_hb_object_data
+
+    strangers = sorted({
+        font.name.decode().split("+", 1)[-1]
+        for font in document.fonts.values()
+        if hashlib.sha256(bytes(get_hb_object_data(font.hb_face))).hexdigest() not in fetcher.served
+    })
+    if strangers:
         raise BuildError(
-            f"text set in a font other than the book face: {', '.join(fallbacks)}",
+            f"text set in a font other than the book face: {', '.join(strangers)}",
             hint="a character is missing from the book face, or a @font-face file did not load",
         )
-    return pdf
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
