@@ -10,8 +10,12 @@ cd "$(dirname "$0")"
 mode=${1:-build}
 shift || true
 
-# Pango for WeasyPrint; poppler for the print tests' page pictures; hunspell-en-gb for lint.
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 poppler-utils hunspell-en-gb)
+# What a minimal Debian 12 or Ubuntu 24.04 lacks (scripts/fresh-machine proves the list on a
+# brand-new Debian 12): Pango for WeasyPrint's text layout; HarfBuzz's subsetter, without which
+# WeasyPrint falls back to fontTools and warns (a warning fails our print build); poppler for
+# the print tests' page pictures; hunspell-en-gb for lint.
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+          hunspell-en-gb)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
@@ -19,10 +23,10 @@ done
 if ((${#missing[@]})); then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
         echo "bootstrap: please install: ${missing[*]}" >&2
     fi
