@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -142,3 +143,14 @@ def test_samizdat_check_passes_on_the_build(essay_build):
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_essay_reads_without_a_warning_and_prints_every_work_it_cites():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        book = read_book(load_manuscript(MANUSCRIPT))
+    assert book.unprinted_references == []
+    cited = {key for chapter in MANUSCRIPT.glob("chapters/*.md")
+             for citation in find_citations(chapter.read_text(encoding="utf-8"))
+             for key in citation.keys}
+    assert cited <= {reference.key for reference in book.bibliography}

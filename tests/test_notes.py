@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -278,3 +279,45 @@ def test_a_work_the_style_does_not_print_is_a_warning_naming_its_entry(tmp_path)
     with pytest.warns(UnprintedReferenceWarning, match=r"references.yaml:15: .*'pfemfert'"):
         book = book_of(root)
     assert [r.key for r in book.bibliography] == ["avrich1984", "liebman1975"]
+    assert [r.key for r in book.unprinted_references] == ["pfemfert"]
+
+
+UNPRINTED = (
+    "- id: leaflet\n  type: document\n  author: [{family: Pfemfert, given: Franz}]\n"
+    "  title: A Leaflet\n"
+)
+
+
+def test_an_accepted_omission_is_silent(tmp_path):
+    references = REFERENCES + UNPRINTED + "  omit-from-bibliography: its form is not known\n"
+    root = manuscript(tmp_path, {"01.md": "Text [@avrich1984; @leaflet].\n"}, references=references)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        book = book_of(root)
+    assert book.unprinted_references == [] and [r.key for r in book.bibliography] == ["avrich1984"]
+
+
+def test_an_omission_without_a_reason_is_an_error(tmp_path):
+    references = REFERENCES + UNPRINTED + "  omit-from-bibliography: ''\n"
+    root = manuscript(tmp_path, {"01.md": "Text [@leaflet].\n"}, references=references)
+    error = raises(root)
+    assert error.file.endswith("references.yaml") and error.line == 19
+    assert "gives no reason" in error.message
+
+
+@pytest.mark.parametrize("name, text", [
+    ("references.json",
+     '[{"id": "a", "type": "book", "title": "A"},\n'
+     ' {"id": "leaflet", "type": "document", "title": "L",\n'
+     '  "omit-from-bibliography": "its form is not known"}]\n'),
+    ("references.bib",
+     "@book{a, title = {A}}\n\n@misc{leaflet,\n  title = {L},\n"
+     "  omit-from-bibliography = {its form is not known}\n}\n"),
+])
+def test_every_bibliography_format_can_accept_an_omission(tmp_path, name, text):
+    from samizdat.bibliography import load_bibliography
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    bibliography = load_bibliography(tmp_path / name)
+    assert bibliography.omitted == {"leaflet": "its form is not known"}
+    assert bibliography.keys == ["a", "leaflet"]

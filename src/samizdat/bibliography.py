@@ -5,13 +5,19 @@ CSL YAML (``.yaml``/``.yml``: a list of entries, or ``references:`` holding one)
 (``.json``: a list of entries) and BibTeX (``.bib``). The entries themselves are not
 interpreted here; this module only makes sure that every later error can name a file and a
 line: a malformed file, an entry without a key, a key defined twice.
+
+One field is samizdat's own: ``omit-from-bibliography: "reason"`` on an entry says that the
+editors know the style prints no bibliography entry for it (Chicago prints none for CSL type
+``document``, for one) and accept that, for the reason given. Without it such a work fails
+``samizdat check``: a note that cites a work the bibliography leaves out reads as an omission.
+pandoc's citeproc ignores the field.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -20,6 +26,7 @@ from samizdat.config import parse_yaml, read_text
 from samizdat.errors import ManuscriptError
 
 FORMATS = {".yaml": "csl-yaml", ".yml": "csl-yaml", ".json": "csl-json", ".bib": "bibtex"}
+OMIT_FIELD = "omit-from-bibliography"
 
 
 @dataclass
@@ -27,6 +34,8 @@ class Bibliography:
     path: Path
     format: str  # "csl-yaml" | "csl-json" | "bibtex"
     lines: dict[str, int]  # key -> line that defines it (1-based), in file order
+    # key -> the editors' reason for leaving the work out of the printed bibliography
+    omitted: dict[str, str] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
@@ -47,7 +56,8 @@ def load_bibliography(path: Path) -> Bibliography:
     kind = FORMATS[suffix]
     found = {"csl-yaml": _yaml_keys, "csl-json": _json_keys, "bibtex": _bibtex_keys}[kind](path)
     lines: dict[str, int] = {}
-    for key, line in found:
+    omitted: dict[str, str] = {}
+    for key, line, reason, *field_line in found:
         if key in lines:
             raise ManuscriptError(
                 f"duplicate citation key '{key}' (first defined on line {lines[key]})",
@@ -56,10 +66,18 @@ def load_bibliography(path: Path) -> Bibliography:
                 hint="give each entry its own key",
             )
         lines[key] = line
-    return Bibliography(path=path, format=kind, lines=lines)
+        if reason is not None:
+            if not reason.strip():
+                raise ManuscriptError(
+                    f"'{OMIT_FIELD}' of '{key}' gives no reason", file=path,
+                    line=field_line[0] if field_line else line,
+                    hint="say in a line why the work stays out of the bibliography",
+                )
+            omitted[key] = " ".join(reason.split())
+    return Bibliography(path=path, format=kind, lines=lines, omitted=omitted)
 
 
-def _yaml_keys(path: Path) -> list[tuple[str, int]]:
+def _yaml_keys(path: Path) -> list[tuple[str, int, str | None, int | None]]:
     _, _, node = parse_yaml(path)  # a ManuscriptError with the line if the YAML is malformed
     entries = node
     if isinstance(node, yaml.MappingNode):
@@ -74,12 +92,10 @@ def _yaml_keys(path: Path) -> list[tuple[str, int]]:
     found = []
     for entry in entries.value:
         line = entry.start_mark.line + 1
-        ident = None
+        fields = {}
         if isinstance(entry, yaml.MappingNode):
-            ident = next(
-                (v for k, v in entry.value if isinstance(k, yaml.ScalarNode) and k.value == "id"),
-                None,
-            )
+            fields = {k.value: v for k, v in entry.value if isinstance(k, yaml.ScalarNode)}
+        ident = fields.get("id")
         if not isinstance(ident, yaml.ScalarNode) or not str(ident.value).strip():
             raise ManuscriptError(
                 "a reference without an 'id:'",
@@ -87,11 +103,17 @@ def _yaml_keys(path: Path) -> list[tuple[str, int]]:
                 line=line,
                 hint="each entry needs 'id: key', the key that citations use (@key)",
             )
-        found.append((str(ident.value).strip(), ident.start_mark.line + 1))
+        reason = fields.get(OMIT_FIELD)
+        found.append((
+            str(ident.value).strip(),
+            ident.start_mark.line + 1,
+            str(reason.value) if isinstance(reason, yaml.ScalarNode) else None,
+            reason.start_mark.line + 1 if reason is not None else None,
+        ))
     return found
 
 
-def _json_keys(path: Path) -> list[tuple[str, int]]:
+def _json_keys(path: Path) -> list[tuple[str, int, str | None]]:
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -115,14 +137,18 @@ def _json_keys(path: Path) -> list[tuple[str, int]]:
                 line=line,
                 hint="each entry needs \"id\": \"key\", the key that citations use (@key)",
             )
-        found.append((str(entry["id"]).strip(), line))
+        reason = entry.get(OMIT_FIELD)
+        found.append((str(entry["id"]).strip(), line, None if reason is None else str(reason)))
     return found
 
 
 _BIBTEX_ENTRY = re.compile(r"@(?P<type>[A-Za-z]+)\s*(?P<open>[{(])\s*(?P<key>[^,\s{}()]*)\s*,?")
 
 
-def _bibtex_keys(path: Path) -> list[tuple[str, int]]:
+_BIBTEX_OMIT = re.compile(OMIT_FIELD + r"\s*=\s*[{\"](?P<reason>[^}\"]*)[}\"]", re.IGNORECASE)
+
+
+def _bibtex_keys(path: Path) -> list[tuple[str, int, str | None]]:
     text = read_text(path)
     found = []
     for match in _BIBTEX_ENTRY.finditer(text):
@@ -145,7 +171,8 @@ def _bibtex_keys(path: Path) -> list[tuple[str, int]]:
                 line=line,
                 hint="write @book{key, ...}",
             )
-        found.append((match.group("key"), line))
+        omit = _BIBTEX_OMIT.search(text, match.end(), end)
+        found.append((match.group("key"), line, omit.group("reason") if omit else None))
     return found
 
 

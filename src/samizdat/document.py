@@ -109,6 +109,25 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class UnprintedReference:
+    """A cited work the citation style gives no bibliography entry, not accepted by the editors
+    (``omit-from-bibliography:`` in the bibliography accepts it)."""
+
+    key: str
+    file: Path | None
+    line: int | None
+    style: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line or 1}: " if self.file else ""
+        return (
+            f"{place}the style {self.style} prints no bibliography entry for '{self.key}'; give "
+            "it a type the style prints (book, article-journal, manuscript, webpage, ...) if "
+            "the facts allow, or say why it stays out with 'omit-from-bibliography: reason'"
+        )
+
+
+@dataclass(frozen=True)
 class Correction:
     """An evident slip of the author corrected by the editors (manuscript/corrections.yaml)."""
 
@@ -129,6 +148,8 @@ class Book:
     # style's order, and the heading of that back-matter section.
     bibliography: list[Reference] = field(default_factory=list)
     bibliography_title: str = "Bibliography"
+    # Filled by the notes transform: cited works the bibliography leaves out, unaccepted.
+    unprinted_references: list[UnprintedReference] = field(default_factory=list)
 
     @property
     def notes(self) -> list[Note]:

@@ -37,7 +37,7 @@ from pathlib import Path
 from samizdat.cache import cached
 from samizdat.bibliography import Bibliography, load_bibliography
 from samizdat.config import Manuscript
-from samizdat.document import Book, Chapter, Citation, Note, Reference
+from samizdat.document import Book, Chapter, Citation, Note, Reference, UnprintedReference
 from samizdat.errors import BuildError, ManuscriptError
 
 DEFAULT_STYLE = "chicago-notes-bibliography"  # Chicago notes and bibliography, 18th edition
@@ -90,6 +90,7 @@ def process_notes(book: Book, manuscript: Manuscript) -> Book:
         Reference(key=key, id=f"ref-{key}", html=entry) for key, entry in rendered.bibliography
     ]
     book.bibliography_title = _bibliography_title(manuscript, note_style)
+    book.unprinted_references = rendered.unprinted
     return book
 
 
@@ -150,6 +151,8 @@ def _parents(root: ET.Element) -> dict:
 class CitationRendering:
     citations: list[str]  # XHTML per citation in reading order: a note body (<p>...) or inline
     bibliography: list[tuple[str, str]]  # (key, inline XHTML) in the style's order
+    # cited works the style gives no bibliography entry, and the editors did not accept that
+    unprinted: list[UnprintedReference] = field(default_factory=list)
 
 
 def format_citations(
@@ -182,7 +185,7 @@ def format_citations(
         key.append(bibliography.path.read_bytes())
     answer = json.loads(cached("citeproc", key, run_engine))
     output = answer["document"]
-    _warn_unprinted_entries(answer["warnings"], style, bibliography)
+    unprinted = unprinted_references(answer["warnings"], style, bibliography)
     cites = []
     _collect_cites(output["blocks"], cites)
     citations = []
@@ -191,7 +194,7 @@ def format_citations(
             citations.append(render_blocks(content[0]["c"]))
         else:
             citations.append(render_inlines(content))
-    return CitationRendering(citations, _bibliography_entries(output["blocks"]))
+    return CitationRendering(citations, _bibliography_entries(output["blocks"]), unprinted)
 
 
 class UnprintedReferenceWarning(UserWarning):
@@ -201,21 +204,26 @@ class UnprintedReferenceWarning(UserWarning):
 _NO_PRINTED_FORM = re.compile(r"Bibliography entry with no printed form: (\S+)")
 
 
-def _warn_unprinted_entries(stderr: str, style: Path, bibliography: Bibliography | None) -> None:
-    # pandoc: "[WARNING] Citeproc: Bibliography entry with no printed form: KEY". Chicago 18,
-    # for one, prints nothing for CSL type "document": the note cites a work the bibliography
-    # then leaves out, which a reader would take for an omission.
+def unprinted_references(
+    stderr: str, style: Path, bibliography: Bibliography | None
+) -> list[UnprintedReference]:
+    """The works pandoc could not print in the bibliography, less those the editors accepted.
+
+    pandoc says "[WARNING] Citeproc: Bibliography entry with no printed form: KEY". Chicago 18,
+    for one, prints nothing for CSL type "document": the note cites a work the bibliography
+    then leaves out, which a reader would take for an omission. Each is a warning of the build
+    and a failure of ``samizdat check``, unless the entry says ``omit-from-bibliography:``.
+    """
+    found = []
     for key in _NO_PRINTED_FORM.findall(stderr):
-        place = ""
-        if bibliography is not None:
-            place = f"{bibliography.path}:{bibliography.lines.get(key, 1)}: "
-        warnings.warn(
-            f"{place}the style {style.stem} prints no bibliography entry for '{key}'; "
-            "give it a type the style prints (book, article-journal, pamphlet, ...) if the "
-            "facts allow, or it stays out of the bibliography",
-            UnprintedReferenceWarning,
-            stacklevel=2,
-        )
+        if bibliography is not None and key in bibliography.omitted:
+            continue
+        file = bibliography.path if bibliography is not None else None
+        line = bibliography.lines.get(key) if bibliography is not None else None
+        reference = UnprintedReference(key, file, line, style.stem)
+        warnings.warn(str(reference), UnprintedReferenceWarning, stacklevel=2)
+        found.append(reference)
+    return found
 
 
 def _engine_document(plans: list[ChapterPlan], nocite: list[str]) -> str:
