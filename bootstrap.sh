@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Set up samizdat on a fresh Debian/Ubuntu machine, then build or test.
 #
-#   ./bootstrap.sh build   system packages, .venv, then `samizdat build` (outputs in build/)
-#   ./bootstrap.sh test    the same plus the validators (Java, Chromium, Node.js, Ace), then pytest
+#   ./bootstrap.sh build        system packages, .venv, then `samizdat build` (outputs in build/)
+#   ./bootstrap.sh validators   the same set-up plus the validators `samizdat check` runs
+#                               (Java for EPUBCheck; Chromium, Node.js and Ace), then stop
+#   ./bootstrap.sh test         set-up, validators, then the test suite (pytest)
 #
 # Safe to run again: every step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")"
 mode=${1:-build}
 shift || true
+case "$mode" in
+    build|validators|test) ;;
+    *) echo "usage: ./bootstrap.sh build|validators|test [ARGS...]" >&2; exit 2 ;;
+esac
 
 # What a minimal Debian 12 or Ubuntu 24.04 lacks (scripts/fresh-machine proves the list on a
 # brand-new Debian 12): Pango for WeasyPrint's text layout; HarfBuzz's subsetter, without which
@@ -42,12 +48,11 @@ case "$mode" in
     build)
         exec .venv/bin/samizdat build "$@"
         ;;
+    validators)
+        exec scripts/install-validators "$@"
+        ;;
     test)
         scripts/install-validators
         exec .venv/bin/python -m pytest "$@"
-        ;;
-    *)
-        echo "usage: ./bootstrap.sh build|test [ARGS...]" >&2
-        exit 2
         ;;
 esac

@@ -1,19 +1,25 @@
-"""``samizdat check``: validate what a build left in the output folder.
+"""``samizdat check``: validate what a build left in the output folder, and the book itself.
 
 EPUB-like editions go through the real EPUBCheck and Ace; print editions through the PDF
-checks. Every error and every warning counts: the command fails on any.
+checks. Every error and every warning counts: the command fails on any. A validator that
+cannot run here is one problem line of its own, and every other check still runs.
+
+The book is read once more for what a build only warns about: a cited work that the citation
+style leaves out of the bibliography (unless its entry says ``omit-from-bibliography:``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.config import load_manuscript
 from samizdat.editions import editions_for, select
-from samizdat.errors import ManuscriptError
+from samizdat.errors import BuildError, ManuscriptError
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def check_outputs(
         unknown = [name for name in only if name not in table]
         if unknown:
             raise ManuscriptError(f"unknown edition '{unknown[0]}'", hint=f"choose from {', '.join(table)}")
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_book(manuscript, out_dir)
     for edition in select(table, only):
         output = out_dir / edition.output_name(manuscript.metadata.slug)
         if not output.is_file():
@@ -59,18 +65,41 @@ def check_outputs(
     return problems
 
 
+def _check_book(manuscript, out_dir: Path) -> list[Problem]:
+    from samizdat.build import STATE_DIR
+    from samizdat.cache import CACHE_ENV
+    from samizdat.readers.markdown import read_book
+
+    # The build's cache answers for the citation engine when the book has not changed.
+    os.environ.setdefault(CACHE_ENV, str((out_dir / STATE_DIR / "cache").resolve()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the build said them; here they are problems
+        book = read_book(manuscript)
+    return [
+        Problem(f"{ref.file.name if ref.file else 'bibliography'}:{ref.line or 1}",
+                "bibliography", "error", "unprinted-reference",
+                f"the style {ref.style} prints no bibliography entry for '{ref.key}', cited in "
+                "the text; give it a type the style prints, or 'omit-from-bibliography: reason'")
+        for ref in book.unprinted_references
+    ]
+
+
 def _check_epub(output: Path) -> list[Problem]:
     from samizdat.checks.ace import run_ace
     from samizdat.checks.epubcheck import run_epubcheck
 
-    problems = [
-        Problem(output.name, "epubcheck", m.severity, m.code, m.message, m.location)
-        for m in run_epubcheck(output)
-        if m.severity not in ("info",)
-    ]
+    problems = _run_validator(output, "epubcheck", lambda: [
+        m for m in run_epubcheck(output) if m.severity not in ("info",)
+    ])
     with tempfile.TemporaryDirectory(prefix="samizdat-ace-") as workdir:
-        problems += [
-            Problem(output.name, "ace", m.severity, m.code, m.message, m.location)
-            for m in run_ace(output, Path(workdir))
-        ]
+        problems += _run_validator(output, "ace", lambda: run_ace(output, Path(workdir)))
     return problems
+
+
+def _run_validator(output: Path, tool: str, run) -> list[Problem]:
+    """The validator's findings, or one problem saying why it could not run."""
+    try:
+        messages = run()
+    except BuildError as error:
+        return [Problem(output.name, tool, "error", "not-run", str(error))]
+    return [Problem(output.name, tool, m.severity, m.code, m.message, m.location) for m in messages]

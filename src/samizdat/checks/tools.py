@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +79,21 @@ def node_executable() -> str | None:
 
 
 def ace_executable() -> Path | None:
-    """Ace's command line: $SAMIZDAT_ACE, else the one `npm ci` installed beside package.json."""
+    """Ace's command line, wherever setup put it.
+
+    In order: $SAMIZDAT_ACE; beside the Python running samizdat (scripts/install-validators
+    links it into the virtual environment's bin/, so a book kept in its own repository finds
+    it through ``/path/to/samizdat/.venv/bin/samizdat``); the node_modules/ that `npm ci`
+    filled beside package.json, in the checkout samizdat runs from or in the current folder;
+    and PATH.
+    """
     explicit = os.environ.get("SAMIZDAT_ACE")
     if explicit:
         return Path(explicit) if Path(explicit).is_file() else None
-    for root in (REPO_ROOT, Path.cwd()):
-        # @daisy/ace-cli names its command after the package: `ace-cli`, not `ace`.
-        candidate = root / "node_modules" / ".bin" / "ace-cli"
+    # @daisy/ace-cli names its command after the package: `ace-cli`, not `ace`.
+    candidates = [Path(sys.executable).parent / "ace-cli"]
+    candidates += [root / "node_modules" / ".bin" / "ace-cli" for root in (REPO_ROOT, Path.cwd())]
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
     found = shutil.which("ace-cli") or shutil.which("ace")
@@ -113,7 +122,7 @@ def ace_missing() -> str | None:
         explicit = os.environ.get("SAMIZDAT_ACE")
         if explicit:
             return f"Ace by DAISY is not installed at SAMIZDAT_ACE={explicit}"
-        return "Ace by DAISY is not installed (no node_modules/.bin/ace-cli)"
+        return "Ace by DAISY is not installed (no ace-cli beside samizdat, in node_modules/ or on PATH)"
     if chromium_executable() is None:
         explicit = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
         if explicit:
