@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -12,7 +13,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from lxml import etree
 
-from samizdat.document import Book, BookMetadata, Chapter, Contributor, Note
+from samizdat.document import Book
 from samizdat.writers.epub import write_epub
 from samizdat.writers.kepub import write_kepub
 
@@ -28,52 +29,49 @@ NS = {
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# Chapter bodies as the notes transform hands them over: bare calls in the body, the notes
-# in Chapter.notes (numbered through the book).
-OPENING = "<p>It began with a duplicator. “Nobody,” she said, “owns the words.” Then it stopped.</p>"
-PRESS = """<h1>The Press</h1>
-<p>The press was loud.<a class="noteref" id="noteref-1" href="#note-1">1</a> It ran all night.</p>
-<blockquote>
-<p>A quotation in a block. It has <em>two</em> sentences.</p>
-</blockquote>
-<p>More text<a class="noteref" id="noteref-2" href="#note-2">2</a> follows &amp; ends.</p>"""
-PRESS_NOTES = [
-    Note(1, "note-1", "noteref-1", "<p>The first note.</p>", "footnote"),
-    Note(2, "note-2", "noteref-2", "<p>The second note, with <em>emphasis</em>.</p>", "citation"),
-]
-# The notes transform's hand-over: a bare call in the body, the note in Chapter.notes.
-AFTER = (
-    "<h1>After <em>All</em></h1>\n<p>It’s over. Really?"
-    '<a class="noteref" id="noteref-3" href="#note-3">3</a> Yes!</p>'
-)
-AFTER_NOTES = [Note(3, "note-3", "noteref-3", "<p>A note from the <em>model</em>.</p>", "footnote")]
+# The sample book as an author writes it: Markdown chapters and metadata.yaml, read through
+# the pipeline (samizdat.pipeline.read_book), so these tests see the model a build sees.
+METADATA = """\
+title: The Quiet Press
+subtitle: Notes on "Free" Printing
+lang: en-GB
+identifier: urn:uuid:6f1c0d3e-8a5b-4c1e-9f2a-1b2c3d4e5f60
+author: {name: Tommy Lawson, file-as: "Lawson, Tommy"}
+translator: {name: Ada Byrne, file-as: "Byrne, Ada"}
+date: 1974-05-01
+publisher: Quiet Press Collective
+rights: No rights reserved.
+description: A pamphlet about duplicators.
+subjects: [Printing, Politics]
+source: the 'Quiet' newsletter
+slug: quiet-press
+"""
+CHAPTERS = {
+    "01-opening.md": "It began with a duplicator. “Nobody,” she said, “owns the words.” Then it stopped.\n",
+    "02-the-press.md": (
+        "# The Press\n\nThe press was loud.[^1] It ran all night.\n\n"
+        "> A quotation in a block. It has *two* sentences.\n\n"
+        "More text[^2] follows &amp; ends.\n\n"
+        "[^1]: The first note.\n[^2]: The second note, with *emphasis*.\n"
+    ),
+    "03-after.md": "# After *All*\n\nIt’s over. Really?[^3] Yes!\n\n[^3]: A note from the *model*.\n",
+}
 
 
-def sample_book() -> Book:
-    metadata = BookMetadata(
-        title="The Quiet Press",
-        subtitle="Notes on “Free” Printing",
-        lang="en-GB",
-        identifier="urn:uuid:6f1c0d3e-8a5b-4c1e-9f2a-1b2c3d4e5f60",
-        contributors=[
-            Contributor("Tommy Lawson", "aut", "Lawson, Tommy"),
-            Contributor("Ada Byrne", "trl", "Byrne, Ada"),
-        ],
-        date="1974-05-01",
-        publisher="Quiet Press Collective",
-        rights="No rights reserved.",
-        description="A pamphlet about duplicators.",
-        subjects=["Printing", "Politics"],
-        source="the ‘Quiet’ newsletter",
-        slug="quiet-press",
-    )
-    chapters = [
-        Chapter("ch-01-opening", None, OPENING, Path("chapters/01-opening.md")),
-        Chapter("ch-02-the-press", "The Press", PRESS, Path("chapters/02-the-press.md"),
-                notes=PRESS_NOTES),
-        Chapter("ch-03-after", "After All", AFTER, Path("chapters/03-after.md"), notes=AFTER_NOTES),
-    ]
-    return Book(metadata, chapters, Path("."))
+def manuscript_folder(root: Path, metadata: str = METADATA, chapters: dict | None = None) -> Path:
+    (root / "chapters").mkdir(parents=True, exist_ok=True)
+    (root / "metadata.yaml").write_text(metadata, encoding="utf-8")
+    for name, text in (CHAPTERS if chapters is None else chapters).items():
+        (root / "chapters" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def sample_book(metadata: str = METADATA, chapters: dict | None = None) -> Book:
+    from samizdat.config import load_manuscript
+    from samizdat.pipeline import read_book
+
+    root = Path(tempfile.mkdtemp(prefix="samizdat-epub-"))
+    return read_book(load_manuscript(manuscript_folder(root, metadata, chapters)))
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +200,8 @@ def test_package_metadata(built):
     assert meta[(None, "dcterms:modified")] == ["2023-11-14T22:13:20Z"]
     assert meta[(None, "dcterms:conformsTo")] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     assert meta[(None, "schema:accessMode")] == ["textual", "visual"]  # the cover image
-    assert meta[(None, "schema:accessModeSufficient")] == ["textual"]
+    # Every image (the cover) is described in words: text alone suffices.
+    assert meta[(None, "schema:accessModeSufficient")] == ["textual", "textual,visual"]
     assert meta[(None, "schema:accessibilityHazard")] == ["none"]
     assert {"structuralNavigation", "tableOfContents", "readingOrder"} <= set(meta[(None, "schema:accessibilityFeature")])
     assert meta[(None, "schema:accessibilitySummary")][0]
@@ -290,13 +289,11 @@ def test_toc_matches_chapter_headings(built):
         heading = documents[path].find(".//h:section[@epub:type='chapter']/h:h1", NS)
         if heading is not None:
             expected.append((path, text_of(heading)))
-        elif documents[path].find(".//h:section[@epub:type='chapter']", NS) is not None:
-            # The untitled opening: listed under the book's title (see epub.toc_label).
-            expected.append((path, "The Quiet Press"))
         elif documents[path].find(".//h:section[@epub:type='colophon']", NS) is not None:
             expected.append((path, text_of(documents[path].find(".//h:h1", NS))))
+    # The untitled opening has no entry: its heading would be one the author did not write.
     assert entries == expected
-    assert [label for _, label in entries] == ["The Quiet Press", "The Press", "After All", "Colophon"]
+    assert [label for _, label in entries] == ["The Press", "After All", "Colophon"]
 
     ncx_item = package.manifest()[package.opf.find("opf:spine", NS).get("toc")]
     ncx = package.xml(package.href(ncx_item.get("href")))
@@ -312,7 +309,7 @@ def test_toc_matches_chapter_headings(built):
     marks = {a.get("{%s}type" % NS["epub"]): a.get("href") for a in landmarks.iterfind(".//h:a", NS)}
     assert set(marks) == {"cover", "toc", "bodymatter", "endnotes"}
     assert package.href(marks["cover"], nav_path) == package.spine()[0]
-    assert package.href(marks["bodymatter"], nav_path) == entries[0][0]
+    assert package.href(marks["bodymatter"], nav_path) == "EPUB/text/ch-01-opening.xhtml"
     toc_target, _, fragment = marks["toc"].partition("#")
     assert package.href(toc_target, nav_path) == nav_path and fragment == toc.get("id")
     assert all(text_of(a) for a in landmarks.iterfind(".//h:a", NS))
@@ -385,10 +382,12 @@ def test_kepub_has_kobo_spans_and_wrappers(built):
     ]
 
 
-@pytest.mark.parametrize(("lang", "heading", "label_lang"), [("fr-FR", "Table des matières", None), ("pt-BR", "Contents", "en")])
+@pytest.mark.parametrize(("lang", "heading", "label_lang"), [
+    ("fr-FR", "Table des matières", None), ("it", "Indice", None), ("pt-BR", "Sumário", None),
+    ("nl", "Contents", "en"),
+])
 def test_generated_labels_follow_the_book_language(tmp_path, lang, heading, label_lang):
-    book = sample_book()
-    book.metadata.lang = lang
+    book = sample_book(METADATA.replace("lang: en-GB", f"lang: {lang}"))
     path = tmp_path / "lang.epub"
     write_epub(book, path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
     package = Package(path)
@@ -399,15 +398,20 @@ def test_generated_labels_follow_the_book_language(tmp_path, lang, heading, labe
     assert (title.text, title.get("lang"), title.get(XML_LANG)) == (heading, label_lang, label_lang)
 
 
-def test_malformed_chapter_names_its_file(tmp_path):
-    from samizdat.errors import ManuscriptError
-
-    book = sample_book()
-    book.chapters[2].body = "<h1>After</h1><p>An <em>unclosed element.</p>"
-    with pytest.raises(ManuscriptError) as caught:
-        write_epub(book, tmp_path / "bad.epub", stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
-    assert caught.value.file == "chapters/03-after.md"
-    assert not (tmp_path / "bad.epub").exists()
+def test_raw_html_entities_and_languages_reach_the_epub(tmp_path):
+    """&nbsp; and HTML's other entities, and raw inline HTML authors use, come through."""
+    book = sample_book(chapters={"01.md": (
+        'A&nbsp;word, <span lang="ru">слово</span>, <abbr title="Workers Group">WG</abbr> and '
+        '<span class="smallcaps">Small Caps</span> &mdash; &amp; more.\n')})
+    path = tmp_path / "raw.epub"
+    write_epub(book, path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
+    page = Package(path).xml("EPUB/text/ch-01.xhtml")
+    paragraph = page.find(".//h:section/h:p", NS)
+    assert "".join(paragraph.itertext()).startswith("A\u00a0word, слово, WG and Small Caps \u2014 & more")
+    russian = paragraph.find("h:span[@lang='ru']", NS)
+    assert russian.get(XML_LANG) == "ru" and russian.text == "слово"
+    assert paragraph.find("h:abbr", NS).get("title") == "Workers Group"
+    assert paragraph.find("h:span[@class='smallcaps']", NS) is not None
 
 
 def test_cover_is_declared_and_first(built):

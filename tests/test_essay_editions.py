@@ -22,7 +22,7 @@ from samizdat.checks.pdf import check_pdf
 from samizdat.config import load_manuscript
 from samizdat.editions import editions_for
 from samizdat.readers.citation_syntax import find_citations
-from samizdat.readers.markdown import read_book
+from samizdat.pipeline import read_book
 
 ROOT = Path(__file__).resolve().parents[1]
 MANUSCRIPT = ROOT / "manuscript"
@@ -105,15 +105,16 @@ def test_the_epub_holds_the_whole_essay_in_order(essay_build):
 
 def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
     """Both editions render one model: same numbers, same note texts, same entries."""
-    from samizdat.writers import pdf, xhtml
+    from samizdat.writers import html as renderer
+    from samizdat.writers import pdf
 
     def squash(element) -> str:
-        return " ".join("".join(element.itertext()).replace("\u21a9\ufe0e", "").split())
+        return " ".join("".join(element.itertext()).replace(renderer.BACKLINK, "").split())
 
+    epub_pages = renderer.render_book(book, renderer.RenderOptions(notes="end-of-chapter"))
     epub_notes = {}
-    for index, chapter in enumerate(book.chapters):
-        tree = xhtml.chapter_document(book, chapter, [], first=index == 0)
-        for aside in tree.getroot().iter(f"{X}aside"):
+    for page in epub_pages:
+        for aside in page.tree.getroot().iter(f"{X}aside"):
             number = aside.find(f".//{X}span[@class='note-number']")
             shown = number.text
             number.text = ""  # "12." (print draws it with ::footnote-marker)
@@ -126,14 +127,27 @@ def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
     }
     assert len(epub_notes) == len(book.notes) == 45
     assert epub_notes == print_notes
-    epub_bibliography = [
-        squash(li) for li in xhtml.bibliography_document(book, []).getroot().iter(f"{X}li")
-    ]
+    (bibliography,) = [page for page in epub_pages if page.kind == "bibliography"]
+    epub_bibliography = [squash(li) for li in bibliography.tree.getroot().iter(f"{X}li")]
     print_bibliography = [
         squash(li) for li in html.iter("li") if li.getparent().getparent().get("id") == "bibliography"
     ]
     assert epub_bibliography == print_bibliography
     assert len(epub_bibliography) == len(book.bibliography) > 15
+
+
+def test_epub_and_print_title_pages_list_the_same_people(book):
+    """One module renders both: the title pages and colophons name the same people."""
+    from samizdat.writers import html as renderer
+    from samizdat.writers import pdf
+
+    epub = renderer.render_book(book, renderer.RenderOptions(notes="end-of-chapter"))
+    printed = etree.fromstring(pdf.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
+    for section in ("title-page", "colophon"):
+        (page,) = [p for p in epub if p.body.find(f".//{X}section[@id='{section}']") is not None]
+        ours = " ".join("".join(page.body.itertext()).split())
+        theirs = " ".join("".join(printed.find(f".//section[@id='{section}']").itertext()).split())
+        assert ours == theirs and "Tommy Lawson" in ours
 
 
 def test_samizdat_check_passes_on_the_build(essay_build):

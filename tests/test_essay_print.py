@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from samizdat.config import load_manuscript
-from samizdat.readers.markdown import read_book
+from samizdat.pipeline import read_book
 from samizdat.writers.pdf import MAX_HYPHENATED_LINES, render_pamphlet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +111,7 @@ def test_every_note_is_at_the_foot_of_the_page_of_its_call(book, pages):
 
 def test_no_more_than_two_hyphenated_lines_in_a_row(book, pages):
     # The manuscript never types U+2010 itself, so every line ending in one is a hyphenation.
-    assert not any(HYPHEN in chapter.body for chapter in book.chapters)
+    assert not any(HYPHEN in "".join(chapter.content.itertext()) for chapter in book.chapters)
     ladders, hyphenated = [], 0
     for number, chars in enumerate(pages, start=1):
         for size in (BODY, QUOTE, NOTE):

@@ -86,7 +86,7 @@ RENDER = """
 import sys
 from pathlib import Path
 from samizdat.config import load_manuscript
-from samizdat.readers.markdown import read_book
+from samizdat.pipeline import read_book
 from samizdat.writers import cover, pdf
 
 manuscript, styles, out = map(Path, sys.argv[1:4])

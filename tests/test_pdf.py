@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from samizdat.document import Book, BookMetadata, Chapter, Contributor, Note
+from samizdat.document import Book
 from samizdat.errors import BuildError
 from samizdat.writers.pdf import render_pamphlet
 
@@ -33,27 +33,38 @@ LONG_URL = "https://example.org/archive/" + "very-long-path-segment/" * 6 + "ind
 
 
 def paragraphs(count: int, tag: str = "") -> str:
-    return "".join(f"<p>{tag}{FILLER * 4}</p>" for _ in range(count))
+    return "".join(f"{tag}{FILLER * 4}\n\n" for _ in range(count))
 
 
-def make_book(chapters: list[Chapter], tmp_path: Path, **metadata) -> Book:
-    fields = dict(
-        title="Bread and Roses",
-        subtitle="Essays on the Strike",
-        lang="en",
-        identifier="urn:uuid:0f6c1b8e-93c4-4a51-9d0e-2b9c0e3f4a10",
-        contributors=[Contributor("Rose Schneiderman")],
-        description="A pamphlet about the strike.",
-        subjects=["labour", "history"],
-    )
-    fields.update(metadata)
-    return Book(BookMetadata(**fields), chapters, tmp_path)
+METADATA = {
+    "title": "Bread and Roses",
+    "subtitle": "Essays on the Strike",
+    "lang": "en",
+    "identifier": "urn:uuid:0f6c1b8e-93c4-4a51-9d0e-2b9c0e3f4a10",
+    "author": "Rose Schneiderman",
+    "description": "A pamphlet about the strike.",
+    "subjects": ["labour", "history"],
+}
 
 
-def chapter(number: int, title: str | None, body: str, notes: list[Note] = ()) -> Chapter:
-    heading = f"<h1>{title}</h1>" if title else ""
-    return Chapter(id=f"ch-{number:02d}", title=title, body=heading + body,
-                   source=Path(f"{number:02d}.md"), notes=list(notes))
+def make_book(chapters: dict[str, str], folder: Path, **metadata) -> Book:
+    """A manuscript of Markdown ``chapters`` in ``folder``, read through the pipeline."""
+    import yaml
+
+    from samizdat.config import load_manuscript
+    from samizdat.pipeline import read_book
+
+    (folder / "chapters").mkdir(parents=True, exist_ok=True)
+    (folder / "metadata.yaml").write_text(
+        yaml.safe_dump({**METADATA, **metadata}, allow_unicode=True), encoding="utf-8")
+    for name, text in chapters.items():
+        (folder / "chapters" / name).write_text(text, encoding="utf-8")
+    return read_book(load_manuscript(folder))
+
+
+def chapter(number: int, title: str | None, body: str) -> dict[str, str]:
+    heading = f"# {title}\n\n" if title else ""
+    return {f"{number:02d}.md": heading + body}
 
 
 def render(book: Book, **options) -> bytes:
@@ -62,12 +73,8 @@ def render(book: Book, **options) -> bytes:
                            allowed_roots=[STYLES, book.manuscript_dir], **options)
 
 
-# The notes transform's contract: a call where the note belongs, the note on the chapter.
-NOTE_CALL = (
-    '<p>The strike began in March<a class="noteref" id="noteref-1" href="#note-1">1</a>'
-    ' and spread.</p>'
-)
-NOTE = Note(1, "note-1", "noteref-1", "<p>Zebrafish notes the date as disputed.</p>", "footnote")
+NOTE_CALL = "The strike began in March[^1] and spread.\n\n"
+NOTE = "[^1]: Zebrafish notes the date as disputed.\n"
 TITLES = ["The Grievance", "The Argument", "The Demand"]
 
 
@@ -75,13 +82,13 @@ TITLES = ["The Grievance", "The Argument", "The Demand"]
 def pamphlet(tmp_path_factory) -> bytes:
     """Three chapters long enough to span several pages, one note called on a later page."""
     tmp_path = tmp_path_factory.mktemp("manuscript")
-    chapters = [
-        chapter(1, TITLES[0], paragraphs(6) + f"<p>{LONG_URL} and Donaudampfschifffahrts"
-                "gesellschaftskapitänswitwenrentenversicherungsanstalt " + "0123456789" * 12
-                + ".</p>" + paragraphs(2)),
-        chapter(2, TITLES[1], paragraphs(5) + NOTE_CALL + paragraphs(3), [NOTE]),
-        chapter(3, TITLES[2], paragraphs(7) + "<blockquote><p>" + FILLER + "</p></blockquote>"),
-    ]
+    chapters = {
+        **chapter(1, TITLES[0], paragraphs(6) + f"{LONG_URL} and Donaudampfschifffahrts"
+                  "gesellschaftskapitänswitwenrentenversicherungsanstalt " + "0123456789" * 12
+                  + ".\n\n" + paragraphs(2)),
+        **chapter(2, TITLES[1], paragraphs(5) + NOTE_CALL + paragraphs(3) + NOTE),
+        **chapter(3, TITLES[2], paragraphs(7) + "> " + FILLER + "\n"),
+    }
     return render(make_book(chapters, tmp_path), source_date_epoch=1_700_000_000)
 
 
@@ -115,7 +122,7 @@ def test_page_size_is_a5(pamphlet):
 
 
 def test_page_size_comes_from_the_edition(tmp_path):
-    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    book = make_book(chapter(1, "Only", paragraphs(1)), tmp_path)
     box = PdfReader(io.BytesIO(render(book, page_size="5.5in 8.5in"))).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx((396, 612), abs=0.1)
 
@@ -140,7 +147,7 @@ def note_and_call_pages(pages) -> tuple[int, int]:
 
 
 def test_note_is_at_the_foot_of_the_page_where_it_is_called(tmp_path):
-    book = make_book([chapter(1, "Only", paragraphs(2) + NOTE_CALL + paragraphs(4), [NOTE])],
+    book = make_book(chapter(1, "Only", paragraphs(2) + NOTE_CALL + paragraphs(4) + NOTE),
                      tmp_path)
     with pdfplumber.open(io.BytesIO(render(book))) as pdf:
         pages = [{"text": page.extract_text() or ""} for page in pdf.pages]
@@ -202,7 +209,9 @@ def test_contents_page_numbers_are_the_heading_pages(pages):
     for line in contents["text"].splitlines()[1:]:
         title, _, number = line.rpartition(" ")
         listed[title.rstrip(" .")] = int(number)
-    assert listed == {title: heading_page(pages, title) for title in TITLES}
+    colophon = next(n for n, p in enumerate(pages, 1) if "Made with samizdat" in p["text"])
+    assert listed == {**{title: heading_page(pages, title) for title in TITLES},
+                      "Colophon": colophon}
 
 
 def test_chapters_open_on_right_hand_pages(pages):
@@ -256,45 +265,49 @@ def test_pdf_metadata_comes_from_the_book(pamphlet):
 
 
 def test_two_renders_are_byte_identical(tmp_path):
-    book = make_book([chapter(1, "Only", paragraphs(2) + NOTE_CALL, [NOTE])], tmp_path)
+    book = make_book(chapter(1, "Only", paragraphs(2) + NOTE_CALL + NOTE), tmp_path)
     assert render(book, source_date_epoch=86400) == render(book, source_date_epoch=86400)
 
 
 def test_pdf_ua_variant_is_tagged(tmp_path):
-    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    book = make_book(chapter(1, "Only", paragraphs(1)), tmp_path)
     root = PdfReader(io.BytesIO(render(book, pdf_variant="pdf/ua-1"))).trailer["/Root"]
     assert ("/StructTreeRoot" in root, root["/MarkInfo"]["/Marked"]) == (True, True)
 
 
-def test_remote_image_is_refused(tmp_path):
-    book = make_book([chapter(1, "Only", '<p><img src="https://example.org/x.png" alt="x"/></p>')],
-                     tmp_path)
+def test_a_stylesheet_cannot_fetch_from_the_network(tmp_path):
+    """The fetcher, the print writer's own guard behind the reader's image checks."""
+    sheet = tmp_path / "remote.css"
+    sheet.write_text("body { background: url(https://example.org/x.png); }")
+    book = make_book(chapter(1, "Only", paragraphs(1)), tmp_path / "m")
     with pytest.raises(BuildError, match="https://example.org/x.png"):
-        render(book)
+        render_pamphlet(book, page_size="A5", stylesheets=[STYLES / "print.css", sheet],
+                        allowed_roots=[STYLES, tmp_path])
 
 
-def test_file_outside_the_manuscript_is_refused(tmp_path):
-    manuscript = tmp_path / "manuscript"
-    manuscript.mkdir()
+def test_a_stylesheet_cannot_read_outside_the_allowed_folders(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not an image")
-    book = make_book([chapter(1, "Only", '<p><img src="../secret.png" alt="x"/></p>')],
-                     manuscript)
+    sheet = tmp_path / "styles" / "outside.css"
+    sheet.parent.mkdir()
+    sheet.write_text("body { background: url(../secret.png); }")
+    book = make_book(chapter(1, "Only", paragraphs(1)), tmp_path / "m")
     with pytest.raises(BuildError, match="secret.png"):
-        render(book)
+        render_pamphlet(book, page_size="A5", stylesheets=[STYLES / "print.css", sheet],
+                        allowed_roots=[STYLES, sheet.parent, book.manuscript_dir])
 
 
 def test_weasyprint_warning_fails_the_build(tmp_path):
     sheet = tmp_path / "extra.css"
     sheet.write_text("p { hyphenate-limit-lines: 2; }")
-    book = make_book([chapter(1, "Only", paragraphs(1))], tmp_path)
+    book = make_book(chapter(1, "Only", paragraphs(1)), tmp_path / "m")
     with pytest.raises(BuildError, match="hyphenate-limit-lines"):
         render_pamphlet(book, page_size="A5", stylesheets=[STYLES / "print.css", sheet],
                         allowed_roots=[STYLES, tmp_path])
 
 
 def test_cyrillic_is_set_in_the_book_face(tmp_path):
-    book = make_book([chapter(1, "Глава", "<p>Съешь же ещё этих мягких французских булок.</p>")],
+    book = make_book(chapter(1, "Глава", "Съешь же ещё этих мягких французских булок.\n"),
                      tmp_path, lang="ru")
     # render_pamphlet refuses any font other than the book face, so rendering is the assertion;
     # the text must also survive into the PDF.

@@ -12,8 +12,22 @@ from samizdat.transforms.typography import (
     space_after_initials,
     space_before_note_call,
     space_in_page_references,
-    typeset_fragment,
+    typeset_tree,
 )
+
+from lxml import etree
+
+from samizdat.document import MATH, NOTE_REF
+
+
+def typeset_fragment(html: str) -> str:
+    """Typeset a fragment of the model (NOTE_REF written <note-ref/>, MATH <math/>)."""
+    html = html.replace("<note-ref", f'<note-ref xmlns="{NOTE_REF[1:].split("}")[0]}"')
+    root = etree.fromstring(f"<div>{html}</div>")
+    typeset_tree(root)
+    etree.cleanup_namespaces(root)
+    out = etree.tostring(root, encoding="unicode")
+    return out[len("<div>"):-len("</div>")]
 
 
 @pytest.mark.parametrize(
@@ -49,12 +63,17 @@ def test_space_before_note_call():
     assert space_before_note_call("word.") == "word."
 
 
-def test_fragment_leaves_code_alone_and_curls_across_elements():
-    html = '<p>"<em>Pravda</em>"\'s line -- <code>a -- "b"</code> word <a class="noteref" id="noteref-1" href="#note-1">1</a></p><pre>x -- "y"</pre>'
+def test_fragment_leaves_code_and_math_alone_and_curls_across_elements():
+    html = ('<p>"<em>Pravda</em>"\'s line -- <code>a -- "b"</code> word <note-ref note="note-1"/></p>'
+            '<pre>x -- "y"</pre>')
     out = typeset_fragment(html)
     assert out.startswith("<p>\u201c<em>Pravda</em>\u201d\u2019s line \u2013 <code>a -- \"b\"</code>")
-    assert f"word{NBSP}<a class=\"noteref\"" in out
+    assert f"word{NBSP}<note-ref" in out
     assert out.endswith('<pre>x -- "y"</pre>')
+    math = etree.Element("div")
+    etree.SubElement(math, MATH).text = "a'' -- b..."
+    typeset_tree(math)
+    assert math[0].text == "a'' -- b..."
 
 
 def test_fragment_is_stable_when_run_twice():

@@ -29,6 +29,15 @@ FORMATS = {".yaml": "csl-yaml", ".yml": "csl-yaml", ".json": "csl-json", ".bib":
 OMIT_FIELD = "omit-from-bibliography"
 
 
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    line: int | None
+    omit: str | None = None  # omit-from-bibliography's reason
+    omit_line: int | None = None
+    language: str | None = None
+
+
 @dataclass
 class Bibliography:
     path: Path
@@ -36,6 +45,8 @@ class Bibliography:
     lines: dict[str, int]  # key -> line that defines it (1-based), in file order
     # key -> the editors' reason for leaving the work out of the printed bibliography
     omitted: dict[str, str] = field(default_factory=dict)
+    # key -> the language of the work (CSL "language", BibTeX langid/language), when given
+    languages: dict[str, str] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
@@ -57,7 +68,9 @@ def load_bibliography(path: Path) -> Bibliography:
     found = {"csl-yaml": _yaml_keys, "csl-json": _json_keys, "bibtex": _bibtex_keys}[kind](path)
     lines: dict[str, int] = {}
     omitted: dict[str, str] = {}
-    for key, line, reason, *field_line in found:
+    languages: dict[str, str] = {}
+    for entry in found:
+        key, line, reason = entry.key, entry.line, entry.omit
         if key in lines:
             raise ManuscriptError(
                 f"duplicate citation key '{key}' (first defined on line {lines[key]})",
@@ -70,14 +83,16 @@ def load_bibliography(path: Path) -> Bibliography:
             if not reason.strip():
                 raise ManuscriptError(
                     f"'{OMIT_FIELD}' of '{key}' gives no reason", file=path,
-                    line=field_line[0] if field_line else line,
+                    line=entry.omit_line or line,
                     hint="say in a line why the work stays out of the bibliography",
                 )
             omitted[key] = " ".join(reason.split())
-    return Bibliography(path=path, format=kind, lines=lines, omitted=omitted)
+        if entry.language:
+            languages[key] = entry.language.strip()
+    return Bibliography(path=path, format=kind, lines=lines, omitted=omitted, languages=languages)
 
 
-def _yaml_keys(path: Path) -> list[tuple[str, int, str | None, int | None]]:
+def _yaml_keys(path: Path) -> list[_Entry]:
     _, _, node = parse_yaml(path)  # a ManuscriptError with the line if the YAML is malformed
     entries = node
     if isinstance(node, yaml.MappingNode):
@@ -103,17 +118,18 @@ def _yaml_keys(path: Path) -> list[tuple[str, int, str | None, int | None]]:
                 line=line,
                 hint="each entry needs 'id: key', the key that citations use (@key)",
             )
-        reason = fields.get(OMIT_FIELD)
-        found.append((
+        reason, language = fields.get(OMIT_FIELD), fields.get("language")
+        found.append(_Entry(
             str(ident.value).strip(),
             ident.start_mark.line + 1,
             str(reason.value) if isinstance(reason, yaml.ScalarNode) else None,
             reason.start_mark.line + 1 if reason is not None else None,
+            str(language.value) if isinstance(language, yaml.ScalarNode) else None,
         ))
     return found
 
 
-def _json_keys(path: Path) -> list[tuple[str, int, str | None]]:
+def _json_keys(path: Path) -> list[_Entry]:
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -137,8 +153,10 @@ def _json_keys(path: Path) -> list[tuple[str, int, str | None]]:
                 line=line,
                 hint="each entry needs \"id\": \"key\", the key that citations use (@key)",
             )
-        reason = entry.get(OMIT_FIELD)
-        found.append((str(entry["id"]).strip(), line, None if reason is None else str(reason)))
+        reason, language = entry.get(OMIT_FIELD), entry.get("language")
+        found.append(_Entry(str(entry["id"]).strip(), line,
+                            None if reason is None else str(reason), None,
+                            language if isinstance(language, str) else None))
     return found
 
 
@@ -148,7 +166,11 @@ _BIBTEX_ENTRY = re.compile(r"@(?P<type>[A-Za-z]+)\s*(?P<open>[{(])\s*(?P<key>[^,
 _BIBTEX_OMIT = re.compile(OMIT_FIELD + r"\s*=\s*[{\"](?P<reason>[^}\"]*)[}\"]", re.IGNORECASE)
 
 
-def _bibtex_keys(path: Path) -> list[tuple[str, int, str | None]]:
+_BIBTEX_LANGUAGE = re.compile(r"\b(?:langid|language)\s*=\s*[{\"](?P<lang>[^}\"]*)[}\"]",
+                              re.IGNORECASE)
+
+
+def _bibtex_keys(path: Path) -> list[_Entry]:
     text = read_text(path)
     found = []
     for match in _BIBTEX_ENTRY.finditer(text):
@@ -172,7 +194,9 @@ def _bibtex_keys(path: Path) -> list[tuple[str, int, str | None]]:
                 hint="write @book{key, ...}",
             )
         omit = _BIBTEX_OMIT.search(text, match.end(), end)
-        found.append((match.group("key"), line, omit.group("reason") if omit else None))
+        language = _BIBTEX_LANGUAGE.search(text, match.end(), end)
+        found.append(_Entry(match.group("key"), line, omit.group("reason") if omit else None,
+                            None, language.group("lang") if language else None))
     return found
 
 
@@ -192,3 +216,22 @@ def _entry_end(text: str, opening: int) -> int | None:
         elif char == "@" and depth == 1 and text[index - 1] == "\n":
             return None  # a new entry begins on its own line before this one was closed
     return None
+
+
+# BibTeX's langid and language name languages in babel's words; pandoc reads these as BCP 47.
+_BABEL = {
+    "english": "en", "american": "en-US", "british": "en-GB", "russian": "ru", "ukrainian": "uk",
+    "german": "de", "ngerman": "de", "french": "fr", "spanish": "es", "italian": "it",
+    "portuguese": "pt", "polish": "pl", "czech": "cs", "dutch": "nl", "swedish": "sv",
+    "greek": "el", "latin": "la", "hebrew": "he", "yiddish": "yi",
+}
+
+
+def bcp47(language: str | None) -> str | None:
+    """A bibliography's language as a BCP 47 tag, or None when it names no language we know."""
+    if not language:
+        return None
+    value = language.strip()
+    if value.lower() in _BABEL:
+        return _BABEL[value.lower()]
+    return value if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value) else None

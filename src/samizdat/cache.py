@@ -1,10 +1,11 @@
 """A content-addressed cache for slow pure steps (the citation engine's run, the cover image).
 
-The build points ``SAMIZDAT_CACHE_DIR`` at ``<out>/.samizdat/cache`` before its workers start;
-a step asks for ``cached(kind, parts, compute)`` and gets the bytes computed earlier from the
-very same parts, or computes and stores them. The key is a digest of everything the result
-depends on, so a stale entry cannot be returned; ``samizdat clean`` removes the folder. With
-no cache folder set (tests, library use) every call computes.
+The build says where the cache is, ``<out>/.samizdat/cache``, with ``use(folder)`` in its own
+process and in each worker it starts (the pool's initializer); a step asks for
+``cached(kind, parts, compute)`` and gets the bytes computed earlier from the very same parts,
+or computes and stores them. The key is a digest of everything the result depends on, so a
+stale entry cannot be returned; ``samizdat clean`` removes the folder. With no cache folder
+set (tests, library use) every call computes.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-CACHE_ENV = "SAMIZDAT_CACHE_DIR"
+_folder: Path | None = None
+
+
+def use(folder: Path | None) -> None:
+    """Where this process keeps slow steps' results from now on (None: nowhere)."""
+    global _folder
+    _folder = Path(folder).resolve() if folder is not None else None
 
 
 def cache_dir() -> Path | None:
-    value = os.environ.get(CACHE_ENV)
-    return Path(value) if value else None
+    return _folder
 
 
 def digest(parts: Iterable[bytes | str]) -> str:

@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     except ManuscriptError as error:
         if args.debug:
             raise
-        print(f"samizdat: error: {error}", file=sys.stderr)
+        for each in getattr(error, "errors", [error]):
+            print(f"samizdat: error: {each}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("samizdat: interrupted; earlier outputs are intact", file=sys.stderr)

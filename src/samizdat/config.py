@@ -6,8 +6,10 @@ points at (bibliography, images). Everything a user can get wrong here is a Manu
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +17,25 @@ from typing import Any
 import yaml
 
 from samizdat.document import BookMetadata, Contributor
-from samizdat.errors import ManuscriptError
+from samizdat.errors import ManuscriptError, ManuscriptErrors
 
 METADATA_FILE = "metadata.yaml"
 CHAPTERS_DIR = "chapters"
 REQUIRED_FIELDS = ("title", "author", "lang", "identifier")
+#: Every top-level field samizdat reads (README "The manuscript format"); any other is a
+#: located warning that names the nearest of these.
+KNOWN_FIELDS = (
+    "title", "subtitle", "author", "editor", "translator", "contributors", "lang", "identifier",
+    "date", "publisher", "rights", "description", "subjects", "source", "slug", "cover",
+    "chapters", "bibliography", "citation-style", "nocite", "bibliography-title",
+    "reference-section-title", "notes", "editions",
+)
+#: Read when present and metadata.yaml names no bibliography.
+DEFAULT_BIBLIOGRAPHIES = ("references.yaml", "references.yml", "references.json", "references.bib")
+SLUG_LENGTH = 60
+_ISO_DATE = re.compile(
+    r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?")
 
 
 @dataclass
@@ -35,6 +51,8 @@ class Manuscript:
     bibliography_path: Path | None = None
     citation_style: str | None = None
     editions: dict[str, Any] = field(default_factory=dict)
+    # Located warnings about metadata.yaml (an unknown field): said by the build, listed by lint.
+    warnings: list[str] = field(default_factory=list)
 
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -126,8 +144,12 @@ def read_text(path: Path) -> str:
 
 
 def slugify(text: str) -> str:
+    """A file-name slug: ASCII, lower case, hyphens, cut at a word boundary to 60 characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > SLUG_LENGTH:
+        cut = slug[: SLUG_LENGTH + 1].rfind("-")
+        slug = slug[: cut if cut > 0 else SLUG_LENGTH]
     return slug or "book"
 
 
@@ -146,32 +168,45 @@ def _string(manuscript_path: Path, raw: dict, lines: dict, key: str) -> str | No
     )
 
 
-def _contributors(path: Path, raw: dict, lines: dict) -> list[Contributor]:
+def _contributors(path: Path, raw: dict, lines: dict, problems: list) -> list[Contributor]:
+    """author, editor, translator (each a name, a list, or mappings with name, file-as, lang)
+    and contributors (mappings with name and a MARC relator role, e.g. trl, ill, aui)."""
     people: list[Contributor] = []
-    for key, role in (("author", "aut"), ("editor", "edt"), ("translator", "trl")):
+    for key, role in (("author", "aut"), ("editor", "edt"), ("translator", "trl"),
+                      ("contributors", None)):
         value = raw.get(key)
         if value is None:
             continue
         entries = value if isinstance(value, list) else [value]
         for entry in entries:
-            if isinstance(entry, str) and entry.strip():
+            if isinstance(entry, str) and entry.strip() and role is not None:
                 people.append(Contributor(entry.strip(), role))
             elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                people.append(
-                    Contributor(entry["name"].strip(), entry.get("role", role), entry.get("file-as"))
-                )
+                entry_role = entry.get("role", role)
+                if not isinstance(entry_role, str) or not re.fullmatch(r"[a-z]{3}", entry_role):
+                    problems.append(ManuscriptError(
+                        f"'{key}' entry {entry['name']!r} needs a role: a MARC relator code such "
+                        "as trl (translator), edt (editor), ill (illustrator), aui (introduction)",
+                        file=path, line=lines.get(key), field=key))
+                    continue
+                lang = entry.get("lang")
+                people.append(Contributor(entry["name"].strip(), entry_role, entry.get("file-as"),
+                                          str(lang) if lang else None))
             else:
-                raise ManuscriptError(
-                    f"each '{key}' must be a name or a mapping with 'name:'",
-                    file=path,
-                    line=lines.get(key),
-                    field=key,
-                )
+                problems.append(ManuscriptError(
+                    f"each '{key}' must be " + ("a name or " if role else "")
+                    + "a mapping with 'name:'" + ("" if role else " and 'role:'"),
+                    file=path, line=lines.get(key), field=key))
     return people
 
 
-def load_manuscript(root: Path | str) -> Manuscript:
-    """Read and validate ``root/metadata.yaml`` and find the chapters."""
+def load_manuscript(root: Path | str, *, quiet: bool = False) -> Manuscript:
+    """Read and validate ``root/metadata.yaml`` and find the chapters.
+
+    Every problem of the metadata is found in one reading and raised together
+    (ManuscriptErrors), so that a new manuscript is not fixed one field per run. Warnings
+    (an unknown field) are said unless ``quiet``; they stay in ``Manuscript.warnings``.
+    """
     root = Path(root)
     if not root.is_dir():
         raise ManuscriptError(
@@ -193,40 +228,43 @@ def load_manuscript(root: Path | str) -> Manuscript:
         raise ManuscriptError(
             "metadata must be a mapping of fields (title: ..., author: ...)", file=path, line=1
         )
+    problems: list[ManuscriptError] = []
     for key in REQUIRED_FIELDS:
         if raw.get(key) in (None, "", []):
-            raise ManuscriptError(
-                f"required field '{key}' is missing",
-                file=path,
-                line=lines.get(key),
-                field=key,
-                hint=_REQUIRED_HINTS[key],
-            )
+            problems.append(ManuscriptError(
+                f"required field '{key}' is missing", file=path, line=lines.get(key), field=key,
+                hint=_REQUIRED_HINTS[key]))
 
     def text(key: str) -> str | None:
-        return _string(path, raw, lines, key)
+        try:
+            return _string(path, raw, lines, key)
+        except ManuscriptError as problem:
+            problems.append(problem)
+            return None
 
     lang = text("lang")
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang or ""):
-        raise ManuscriptError(
-            f"'lang: {lang}' is not a BCP 47 language tag",
-            file=path,
-            line=lines.get("lang"),
-            field="lang",
-            hint="write e.g. 'lang: en-GB'",
-        )
+    if lang is not None and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
+        problems.append(ManuscriptError(
+            f"'lang: {lang}' is not a BCP 47 language tag", file=path, line=lines.get("lang"),
+            field="lang", hint="write e.g. 'lang: en-GB'"))
+    date = text("date")
+    if date is not None and not _ISO_DATE.fullmatch(date):
+        problems.append(ManuscriptError(
+            f"'date: {date}' is not an ISO 8601 date", file=path, line=lines.get("date"),
+            field="date", hint="write the year, the month or the day: 2021, 2021-09, 2021-09-12"))
     identifier = text("identifier")
     subjects = raw.get("subjects") or []
     if isinstance(subjects, str):
         subjects = [subjects]
-    title = text("title")
+    title = text("title") or ""
+    contributors = _contributors(path, raw, lines, problems)
     metadata = BookMetadata(
         title=title,
         subtitle=text("subtitle"),
-        lang=lang,
-        identifier=identifier,
-        contributors=_contributors(path, raw, lines),
-        date=text("date"),
+        lang=lang or "und",
+        identifier=identifier or "",
+        contributors=contributors,
+        date=date,
         publisher=text("publisher"),
         rights=text("rights"),
         description=text("description"),
@@ -244,27 +282,60 @@ def load_manuscript(root: Path | str) -> Manuscript:
         citation_style=text("citation-style"),
         editions=raw.get("editions") or {},
     )
-    manuscript.chapter_paths = _chapter_paths(manuscript)
-    if raw.get("bibliography"):
-        bib = manuscript.inside(text("bibliography"), "bibliography")
-        if not bib.is_file():
-            raise manuscript.error(
-                f"bibliography '{raw['bibliography']}' not found", "bibliography"
-            )
-        manuscript.bibliography_path = bib
-    if raw.get("cover"):
-        cover = manuscript.inside(text("cover"), "cover")
-        if not cover.is_file():
-            raise manuscript.error(f"cover image '{raw['cover']}' not found", "cover")
-        if cover.suffix.lower() not in (".jpg", ".jpeg", ".png"):
-            raise manuscript.error(
-                "the cover must be a JPEG or PNG image", "cover",
-                "EPUB readers and shops take JPEG or PNG covers (1600 x 2560 px is ideal)",
-            )
-        metadata.cover = cover
+    for check in (_chapter_paths, _bibliography_path, _cover):
+        try:
+            check(manuscript)
+        except ManuscriptError as problem:
+            problems.append(problem)
     if not isinstance(manuscript.editions, dict):
-        raise manuscript.error("'editions' must be a mapping of edition names", "editions")
+        problems.append(manuscript.error("'editions' must be a mapping of edition names", "editions"))
+        manuscript.editions = {}
+    if problems:
+        raise problems[0] if len(problems) == 1 else ManuscriptErrors(problems)
+    for key in raw:
+        if key not in KNOWN_FIELDS:
+            nearest = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1, cutoff=0.6)
+            manuscript.warnings.append(str(ManuscriptError(
+                f"unknown field '{key}' is left out", file=path, line=lines.get(key),
+                hint=f"did you mean '{nearest[0]}'?" if nearest else
+                     "see the README for the fields samizdat reads")))
+    if not quiet:
+        for warning in manuscript.warnings:
+            warnings.warn(warning, MetadataWarning, stacklevel=2)
     return manuscript
+
+
+class MetadataWarning(UserWarning):
+    """A located warning about metadata.yaml."""
+
+
+def _bibliography_path(manuscript: Manuscript) -> None:
+    raw = manuscript.raw
+    if raw.get("bibliography"):
+        bib = manuscript.inside(str(raw["bibliography"]), "bibliography")
+        if not bib.is_file():
+            raise manuscript.error(f"bibliography '{raw['bibliography']}' not found", "bibliography")
+        manuscript.bibliography_path = bib
+        return
+    for name in DEFAULT_BIBLIOGRAPHIES:
+        if (manuscript.root / name).is_file():
+            manuscript.bibliography_path = (manuscript.root / name).resolve()
+            return
+
+
+def _cover(manuscript: Manuscript) -> None:
+    raw = manuscript.raw
+    if not raw.get("cover"):
+        return
+    cover = manuscript.inside(str(raw["cover"]), "cover")
+    if not cover.is_file():
+        raise manuscript.error(f"cover image '{raw['cover']}' not found", "cover")
+    if cover.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        raise manuscript.error(
+            "the cover must be a JPEG or PNG image", "cover",
+            "EPUB readers and shops take JPEG or PNG covers (1600 x 2560 px is ideal)",
+        )
+    manuscript.metadata.cover = cover
 
 
 _REQUIRED_HINTS = {
@@ -275,7 +346,11 @@ _REQUIRED_HINTS = {
 }
 
 
-def _chapter_paths(manuscript: Manuscript) -> list[Path]:
+def _chapter_paths(manuscript: Manuscript) -> None:
+    manuscript.chapter_paths = _find_chapters(manuscript)
+
+
+def _find_chapters(manuscript: Manuscript) -> list[Path]:
     listed = manuscript.raw.get("chapters")
     if listed is not None:
         if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):

@@ -18,8 +18,7 @@ from typing import Any
 
 from samizdat.config import Manuscript
 from samizdat.errors import ManuscriptError
-
-FORMATS = ("epub", "kepub", "pdf", "booklet")
+from samizdat.formats import EPUB_STYLES, FORMATS, PRINT_STYLES
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class Edition:
     # Format options, passed through to the writer: pdf-variant (e.g. "pdf/ua-1"),
     # signature-sheets, creep-mm, marks, duplex ("short-edge" | "long-edge").
     options: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    # EPUB-like editions: the print edition whose pages the page list follows (None: none).
+    page_list: str | None = None
 
     def output_name(self, slug: str) -> str:
         return self.output.format(slug=slug)
@@ -42,22 +43,21 @@ class Edition:
 
     @property
     def is_print(self) -> bool:
-        return self.format in ("pdf", "booklet")
+        """Made from laid-out pages (page-size and sheet sizes apply)."""
+        return FORMATS[self.format].laid_out
 
     def settings(self) -> dict[str, Any]:
         """Everything that decides the output, for the build's input fingerprint."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-EPUB_STYLES = ("common.css", "epub.css")
-PRINT_STYLES = ("print.css",)
 HALF_LETTER = "5.5in 8.5in"
 
 DEFAULT_EDITIONS: dict[str, Edition] = {
     e.name: e
     for e in (
-        Edition("epub", "epub", "{slug}.epub", EPUB_STYLES),
-        Edition("kepub", "kepub", "{slug}.kepub.epub", EPUB_STYLES),
+        Edition("epub", "epub", "{slug}.epub", EPUB_STYLES, page_list="pdf"),
+        Edition("kepub", "kepub", "{slug}.kepub.epub", EPUB_STYLES, page_list="pdf"),
         Edition("pdf", "pdf", "{slug}.pdf", PRINT_STYLES, page_size="A5"),
         Edition("booklet-a4", "booklet", "{slug}-booklet-a4.pdf", PRINT_STYLES, "A5", "A4"),
         Edition(
@@ -67,7 +67,7 @@ DEFAULT_EDITIONS: dict[str, Edition] = {
     )
 }
 
-_FIELD_KEYS = {"format", "output", "stylesheets", "page-size", "sheet-size"}
+_FIELD_KEYS = {"format", "output", "stylesheets", "page-size", "sheet-size", "page-list"}
 _OPTION_KEYS = {"pdf-variant", "signature-sheets", "creep-mm", "marks", "duplex"}
 
 
@@ -96,13 +96,16 @@ def editions_for(manuscript: Manuscript) -> dict[str, Edition]:
                 raise manuscript.error(
                     f"new edition '{name}' needs 'format:' ({', '.join(FORMATS)})", "editions"
                 )
-            base = Edition(name, spec["format"], f"{{slug}}-{name}.{_suffix(spec['format'])}",
-                           EPUB_STYLES if spec["format"] in ("epub", "kepub") else PRINT_STYLES)
+            kind = FORMATS[spec["format"]]
+            base = Edition(name, kind.name, f"{{slug}}-{name}.{kind.suffix}", kind.stylesheets,
+                           page_list=None if kind.laid_out else "pdf")
         changes: dict[str, Any] = {}
         for key in _FIELD_KEYS & set(spec):
             value = spec[key]
             if key == "stylesheets":
                 value = tuple(value) if isinstance(value, list) else (str(value),)
+            elif key == "page-list":
+                value = None if value in (False, None, "none") else str(value)
             elif key == "format" and value not in FORMATS:
                 raise manuscript.error(f"edition '{name}': unknown format '{value}'", "editions")
             changes[key.replace("-", "_")] = value
@@ -128,6 +131,16 @@ def editions_for(manuscript: Manuscript) -> dict[str, Edition]:
                     f"edition '{name}': {error.message}", "editions", error.hint
                 ) from None
         table[name] = edition
+    for name, edition in list(table.items()):
+        source = table.get(edition.page_list) if edition.page_list else None
+        if edition.page_list and (source is None or not source.is_print):
+            explicit = isinstance(manuscript.editions.get(name), dict) and \
+                "page-list" in manuscript.editions[name]
+            if explicit:
+                raise manuscript.error(
+                    f"edition '{name}': page-list '{edition.page_list}' is not a print edition",
+                    "editions", "name a print edition (pdf) or write 'page-list: false'")
+            table[name] = replace(edition, page_list=None)  # the default's pdf is switched off
     return table
 
 
@@ -153,10 +166,6 @@ def page_size_points(size: str) -> tuple[float, float] | None:
         width, height = (float(m[1]) * _UNITS[m[2]] for m in lengths)
         return width, height
     return None
-
-
-def _suffix(fmt: str) -> str:
-    return {"epub": "epub", "kepub": "kepub.epub"}.get(fmt, "pdf")
 
 
 def select(table: dict[str, Edition], only: list[str] | None) -> list[Edition]:

@@ -27,6 +27,11 @@ class ManuscriptError(Exception):
         self.field = field
         self.hint = hint
 
+    def __reduce__(self):
+        # An error raised in a build worker crosses the process boundary by pickle; the
+        # default would call cls(message) and lose the file, line and hint.
+        return _rebuild, (type(self), self.message, self.file, self.line, self.field, self.hint)
+
     @property
     def place(self) -> str:
         if self.file is None:
@@ -45,5 +50,23 @@ class ManuscriptError(Exception):
         return " ".join(text.split())  # always one line
 
 
+def _rebuild(cls, message, file, line, field, hint):
+    return cls(message, file=file, line=line, field=field, hint=hint)
+
+
 class BuildError(ManuscriptError):
     """A build step refused the input (a fetch outside the manuscript, a failed validator)."""
+
+
+class ManuscriptErrors(ManuscriptError):
+    """Several problems found in one reading (every missing field of metadata.yaml, say): the
+    command line prints each in a line of its own. Behaves as the first one otherwise."""
+
+    def __init__(self, errors: list[ManuscriptError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field,
+                         hint=first.hint)
+        self.errors = list(errors)
+
+    def __reduce__(self):
+        return ManuscriptErrors, (self.errors,)

@@ -2,19 +2,30 @@
 
 Every rule has a code, a one-line message and a place (``file:line:column``), as in Standard
 Ebooks' ``se/se_epub_lint.py``. The checks read the Markdown source, not the built book, so the
-place named is the one the writer edits. Codes:
+place named is the one the writer edits.
 
-- S001 unknown word (hunspell dictionary of the book's language plus ``wordlist.txt``);
-  S000 no dictionary for the language, so spelling was not checked
-- T001 straight double quote, T002 straight single quote, T003 ``--``, T004 ``...``,
-  T005 doubled space, T006 doubled word, T007 unbalanced “ ”, T008 unclosed ‘,
-  T009 word split by a hyphen at a line end or before a space ("Bolshe- vik")
+Lint and the build share one reading: the rules both need (footnotes, citations, images,
+``nocite:``, metadata.yaml) are the reader's and the notes transform's own diagnostics
+(samizdat.diagnostics), so lint reports exactly what the build would refuse or warn about.
+Lint adds what only a proofreader wants, on the text as written. It does not flag what the
+build converts (straight quotes, ``--``, ``...``: the typography transform makes them curly
+quotes, dashes and ellipses). Codes:
+
+- From the reading (the build's own rules): F001 footnote call without definition, F002
+  definition never called, F003 footnote defined twice, F004 a note that calls a note;
+  C001 unknown citation key, C003 citation but no bibliography, C005 bad ``nocite:`` entry;
+  I001 image missing, I002 image outside the manuscript folder, I003 image is a URL, I004
+  image type not supported, I005 image unreadable; M001 metadata.yaml problem (M002 unknown
+  field), M010 chapter front matter, M011 unknown front matter key
+- S001 unknown word (the hunspell dictionary of the book's ``lang`` plus ``wordlist.txt``;
+  code, math and passages marked with another ``lang`` are skipped); S000 no dictionary for
+  the language, so spelling was not checked
+- T005 doubled space, T006 doubled word, T007 unbalanced “ ” (a quotation running on over
+  paragraphs, each opening with “ and only the last closing, is the convention, not an
+  error), T008 unclosed ‘, T009 word split by a hyphen at a line end ("Bolshe- vik")
 - X001 private-use character, X002 control character
-- C001 citation key not in the bibliography, C002 bibliography entry never cited,
-  C003 citation but no bibliography
-- F001 footnote reference without definition, F002 definition never referenced,
-  F003 footnote defined twice
-- I001 image file missing, I002 image outside the manuscript folder, I003 image is a URL
+- C002 bibliography entry never cited
+- I006 image without a description (alt text)
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from samizdat.readers.citation_syntax import (
     find_citations,
     literal_spans,
 )
+from samizdat.readers.prose import other_language_spans, math_spans
 from samizdat.wordlist import read_project_words
 
 WORDLIST_FILE = "wordlist.txt"
@@ -78,17 +90,22 @@ class SpellingDictionary:
             return False
 
 
+#: A bare language with the variant whose dictionary stands for it ("en" -> en_US, as hunspell's
+#: own default). A tag with a region never falls back to another region's spelling: an en-US
+#: book checked against en_GB flags "honor" and "favorite".
+DEFAULT_VARIANTS = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT",
+                    "pt": "pt_PT", "ru": "ru_RU", "uk": "uk_UA", "pl": "pl_PL", "cs": "cs_CZ"}
+
+
 def dictionary_path(lang: str) -> Path | None:
-    """The hunspell files for a BCP 47 tag: en-GB -> en_GB.dic, or any en_* for plain 'en'."""
-    wanted = lang.replace("-", "_")
-    for folder in HUNSPELL_DIRS:
-        if (folder / f"{wanted}.dic").is_file() and (folder / f"{wanted}.aff").is_file():
-            return folder / wanted
-    primary = wanted.split("_")[0]
-    for folder in HUNSPELL_DIRS:
-        for candidate in sorted(folder.glob(f"{primary}_*.dic")) if folder.is_dir() else []:
-            if candidate.with_suffix(".aff").is_file():
-                return candidate.with_suffix("")
+    """The hunspell files for a BCP 47 tag: en-GB -> en_GB.dic; plain 'en' -> en_US."""
+    parts = lang.replace("-", "_").split("_")
+    wanted = parts[0].lower() + ("_" + parts[1].upper() if len(parts) > 1 else "")
+    names = [wanted] if "_" in wanted else [DEFAULT_VARIANTS.get(wanted, wanted), wanted]
+    for name in names:
+        for folder in HUNSPELL_DIRS:
+            if (folder / f"{name}.dic").is_file() and (folder / f"{name}.aff").is_file():
+                return folder / name
     return None
 
 
@@ -156,10 +173,10 @@ _FOOTNOTE_ID = re.compile(r"\[\^([^\]\s]+)\]")
 _TABLE_RULE = re.compile(r"^[ \t]*[|:+-][-|:+ \t]*$", re.M)
 
 
-def read_chapter(path: Path, shown: Path) -> ChapterText:
+def read_chapter(path: Path, shown: Path, lang: str = "en") -> ChapterText:
     text = read_text(path)
     structure = _mask(text, code_spans(text))
-    hidden = list(literal_spans(text))
+    hidden = list(literal_spans(text)) + math_spans(text) + other_language_spans(text, lang)
     hidden += [(m.start(), m.end()) for m in _HTML.finditer(structure)]
     hidden += [(m.start(), m.end()) for m in _ATTRIBUTES.finditer(structure)]
     hidden += [(m.start(1), m.end(1)) for m in _FOOTNOTE_ID.finditer(structure)]
@@ -232,11 +249,9 @@ def check_split_words(chapter: ChapterText, is_word: Callable[[str], bool]) -> I
             )
 
 
+# Straight quotes, "--" and "..." are not here: the build makes them curly quotes, dashes and
+# ellipses (transforms/typography.py), as pandoc's smart extension does.
 _TYPOGRAPHY = (
-    (re.compile(r'"'), "T001", "straight double quote: use “ and ”"),
-    (re.compile(r"'"), "T002", "straight single quote: use ’ (apostrophe) or ‘ and ’"),
-    (re.compile(r"(?<!-)-{2,}(?!-)"), "T003", "'--' in text: use an en dash – or an em dash —"),
-    (re.compile(r"(?<!\.)\.{3}(?!\.)"), "T004", "'...' in text: use the ellipsis …"),
     (re.compile(r"(?<=\S) {2,}(?=\S)"), "T005", "doubled space"),
 )
 
@@ -266,7 +281,8 @@ def check_doubled_words(chapter: ChapterText) -> Iterator[Finding]:
 
 
 def check_quotation_marks(chapter: ChapterText) -> Iterator[Finding]:
-    for start, end in _paragraphs(chapter.prose):
+    paragraphs = list(_paragraphs(chapter.prose))
+    for index, (start, end) in enumerate(paragraphs):
         doubles: list[int] = []
         singles: list[int] = []
         for offset in range(start, end):
@@ -284,6 +300,11 @@ def check_quotation_marks(chapter: ChapterText) -> Iterator[Finding]:
                 # ’ is also the apostrophe: it closes the latest ‘ if one is open, and an
                 # unmatched ’ is taken for an apostrophe, so only an unclosed ‘ is reported.
                 singles.pop()
+        following = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
+        if doubles and following is not None and \
+                chapter.prose[following:].lstrip(" >\t").startswith("“"):
+            # A quotation of several paragraphs: each opens with “, only the last closes.
+            doubles = doubles[:-1]
         for offset in doubles:
             yield chapter.finding(offset, "T007", "opening “ not closed in this paragraph")
         for offset in singles:
@@ -301,116 +322,83 @@ def check_characters(chapter: ChapterText) -> Iterator[Finding]:
             yield chapter.finding(offset, "X002", f"control character U+{code:04X}")
 
 
-_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
-_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-
-
-def check_footnotes(chapter: ChapterText) -> Iterator[Finding]:
-    # Python-Markdown's footnotes are per document, and each chapter is one document.
-    definitions: dict[str, int] = {}
-    for match in _FOOTNOTE_DEFINITION.finditer(chapter.structure):
-        label = match.group(1)
-        if label in definitions:
-            yield chapter.finding(match.start(1) - 2, "F003", f"footnote '{label}' is defined twice")
-        else:
-            definitions[label] = match.start()
-    referenced: set[str] = set()
-    for match in _FOOTNOTE_REFERENCE.finditer(chapter.structure):
-        label = match.group(1)
-        referenced.add(label)
-        if label not in definitions:
-            yield chapter.finding(match.start(), "F001", f"footnote [^{label}] has no definition")
-    for label, offset in definitions.items():
-        if label not in referenced:
-            yield chapter.finding(offset, "F002", f"footnote [^{label}] is defined but never referenced")
-
-
-_IMAGE = re.compile(
-    r"!\[[^\]]*\]\(\s*(?:<(?P<angled>[^>]*)>|(?P<plain>[^\s)]+))(?:\s+[\"'(][^)]*)?\s*\)"
-    r"|<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<html>[^\"']*)[\"']",
-    re.I,
-)
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-def check_images(chapter: ChapterText, root: Path) -> Iterator[Finding]:
-    for match in _IMAGE.finditer(chapter.structure):
-        group = next(g for g in ("angled", "plain", "html") if match.group(g) is not None)
-        target, offset = match.group(group), match.start(group)
-        if _SCHEME.match(target) or target.startswith("//"):
-            yield chapter.finding(offset, "I003", f"image '{target}' is a URL: samizdat never fetches; copy it into the manuscript")
-            continue
-        path = (root / target.split("#")[0]).resolve()
-        if target.startswith("/") or not path.is_relative_to(root.resolve()):
-            yield chapter.finding(offset, "I002", f"image '{target}' is outside the manuscript folder")
-        elif not path.is_file():
-            yield chapter.finding(offset, "I001", f"image '{target}' not found (paths are relative to the manuscript folder)")
-
-
-# --- Bibliography -----------------------------------------------------------------------------
-
-def bibliography_keys(path: Path) -> dict[str, int]:
-    """Each key of the bibliography with the line that names it: the notes transform's own
-    reading (samizdat.bibliography), so lint and build never disagree about a key."""
+def check_citations_used(book, manuscript: Manuscript, nocite: list[str],
+                         shown: Callable[[Path], Path]) -> Iterator[Finding]:
+    """C002: a bibliography entry that nothing cites or lists under ``nocite:``."""
     from samizdat.bibliography import load_bibliography
 
-    return load_bibliography(path).lines
-
-
-def _nocite_keys(manuscript: Manuscript) -> set[str]:
-    value = manuscript.raw.get("nocite") or []
-    text = " ".join(value) if isinstance(value, list) else str(value)
-    keys = {m.group("simple") or m.group("braced") for m in KEY_PATTERN.finditer(text)}
-    if "@*" in text:
-        keys.add("*")
-    return keys
-
-
-def check_citations(
-    chapters: list[ChapterText], manuscript: Manuscript, shown: Callable[[Path], Path]
-) -> Iterator[Finding]:
-    bibliography = manuscript.bibliography_path
-    keys = bibliography_keys(bibliography) if bibliography else None
-    cited: set[str] = set()
-    for chapter in chapters:
-        for citation in find_citations(chapter.text):
-            for match in KEY_PATTERN.finditer(chapter.text, citation.start, citation.end):
-                key = match.group("simple") or match.group("braced")
-                if key not in citation.keys:
-                    continue  # an @ in a prefix or suffix
-                cited.add(key)
-                if keys is None:
-                    yield chapter.finding(match.start(), "C003", f"citation of '{key}' but metadata.yaml names no bibliography")
-                elif key not in keys:
-                    yield chapter.finding(match.start(), "C001", f"citation key '{key}' is not in {bibliography.name}")
-    if keys is None:
+    if manuscript.bibliography_path is None or "*" in nocite:
         return
-    nocite = _nocite_keys(manuscript)
-    if "*" in nocite:
-        return
-    for key, line in keys.items():
+    bibliography = load_bibliography(manuscript.bibliography_path)
+    cited = {key for chapter in book.chapters for c in chapter.citations for key in c.keys}
+    for key, line in bibliography.lines.items():
         if key not in cited and key not in nocite:
-            yield Finding(shown(bibliography), line, 1, "C002", f"reference '{key}' is never cited (cite it, list it under 'nocite:', or remove it)")
+            yield Finding(shown(bibliography.path), line or 1, 1, "C002",
+                          f"reference '{key}' is never cited (cite it, list it under 'nocite:', "
+                          "or remove it)")
+
+
+def check_alt_text(book, shown: Callable[[Path], Path]) -> Iterator[Finding]:
+    """I006: an image with no description is silent to a screen reader (WCAG 1.1.1)."""
+    for asset in book.assets:
+        if not asset.alt.strip():
+            yield Finding(shown(asset.source), asset.line, 1, "I006",
+                          f"image '{asset.href}' has no description: write ![what it shows]({asset.href})")
 
 
 # --- The whole manuscript ---------------------------------------------------------------------
 
 
 def lint_manuscript(root: Path) -> list[Finding]:
-    """Every finding in the manuscript at ``root``, in file, line and column order."""
-    manuscript = load_manuscript(root)
-    root = manuscript.root
+    """Every finding in the manuscript at ``root``, in file, line and column order.
 
-    def shown(path: Path) -> Path:
+    Never a traceback: a problem that stops the reading (malformed metadata.yaml, a chapter
+    that is not UTF-8) is a finding like any other, and the rules that need what could not be
+    read do not run.
+    """
+    from samizdat.diagnostics import Diagnostics
+    from samizdat.errors import ManuscriptError
+    from samizdat.readers.markdown import read_book
+    from samizdat.transforms.notes import nocite_keys, notes_settings
+
+    root = Path(root)
+
+    def shown(path) -> Path:
+        path = Path(path)
         try:
             return path.resolve().relative_to(root.resolve().parent)
         except ValueError:
             return path
 
-    chapters = [read_chapter(path, shown(path)) for path in manuscript.chapter_paths]
+    def stopped(error: ManuscriptError) -> list[Finding]:
+        errors = getattr(error, "errors", [error])
+        return [Finding(shown(e.file or root), e.line or 1, 1, "M001",
+                        f"{e.message}" + (f" ({e.hint})" if e.hint else "")) for e in errors]
+
+    try:
+        manuscript = load_manuscript(root, quiet=True)
+    except ManuscriptError as error:
+        return stopped(error)
+    findings = [Finding(shown(manuscript.metadata_path), *_place_of(warning), "M002",
+                        warning.split(": ", 1)[-1]) for warning in manuscript.warnings]
+    diagnostics = Diagnostics()
+    try:
+        book = read_book(manuscript, diagnostics)
+        nocite = nocite_keys(manuscript, Diagnostics())  # reported once, by notes_settings
+        notes_settings(manuscript, book, diagnostics)
+    except ManuscriptError as error:
+        return sorted(findings + stopped(error), key=_order)
+    for diagnostic in diagnostics:
+        findings.append(Finding(shown(diagnostic.file or manuscript.metadata_path),
+                                diagnostic.line or 1, diagnostic.column or 1, diagnostic.code,
+                                diagnostic.message))
+    findings += check_citations_used(book, manuscript, nocite, shown)
+    findings += check_alt_text(book, shown)
+
+    chapters = [read_chapter(path, shown(path), manuscript.metadata.lang)
+                for path in manuscript.chapter_paths]
     dictionary = load_dictionary(manuscript.metadata.lang)
     speller = Speller(dictionary, read_project_words(root / WORDLIST_FILE))
-    findings: list[Finding] = []
     if dictionary is None:
         findings.append(
             Finding(
@@ -419,7 +407,8 @@ def lint_manuscript(root: Path) -> list[Finding]:
                 1,
                 "S000",
                 f"no hunspell dictionary for '{manuscript.metadata.lang}': spelling not checked "
-                "(install hunspell-en-gb or the language's package, and spylls)",
+                f"(install hunspell-{manuscript.metadata.lang.lower()}, or the language's "
+                "package, and spylls)",
             )
         )
     for chapter in chapters:
@@ -430,7 +419,13 @@ def lint_manuscript(root: Path) -> list[Finding]:
         findings += check_doubled_words(chapter)
         findings += check_quotation_marks(chapter)
         findings += check_characters(chapter)
-        findings += check_footnotes(chapter)
-        findings += check_images(chapter, root)
-    findings += check_citations(chapters, manuscript, shown)
-    return sorted(findings, key=lambda f: (str(f.file), f.line, f.column, f.code))
+    return sorted(findings, key=_order)
+
+
+def _order(finding: Finding):
+    return (str(finding.file), finding.line, finding.column, finding.code)
+
+
+def _place_of(warning: str) -> tuple[int, int]:
+    match = re.match(r"[^:]*:(\d+)", warning)
+    return (int(match.group(1)) if match else 1), 1

@@ -10,7 +10,6 @@ style leaves out of the bibliography (unless its entry says ``omit-from-bibliogr
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import warnings
@@ -20,6 +19,7 @@ from pathlib import Path
 from samizdat.config import load_manuscript
 from samizdat.editions import editions_for, select
 from samizdat.errors import BuildError, ManuscriptError
+from samizdat.formats import FORMATS
 
 
 @dataclass(frozen=True)
@@ -55,23 +55,17 @@ def check_outputs(
             )
         if not quiet:
             print(f"checking {output.name} ...", file=sys.stderr, flush=True)
-        if edition.format in ("epub", "kepub"):
-            problems += _check_epub(output)
-        else:
-            from samizdat.checks.pdf import check_pdf
-
-            for message in check_pdf(output, edition):
-                problems.append(Problem(output.name, "pdf", "error", message.code, message.message))
+        problems += [Problem(output.name, *found) for found in FORMATS[edition.format].check(output, edition)]
     return problems
 
 
 def _check_book(manuscript, out_dir: Path) -> list[Problem]:
-    from samizdat.build import STATE_DIR
-    from samizdat.cache import CACHE_ENV
-    from samizdat.readers.markdown import read_book
+    from samizdat import cache
+    from samizdat.build.state import cache_folder
+    from samizdat.pipeline import read_book
 
     # The build's cache answers for the citation engine when the book has not changed.
-    os.environ.setdefault(CACHE_ENV, str((out_dir / STATE_DIR / "cache").resolve()))
+    cache.use(cache_folder(out_dir))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the build said them; here they are problems
         book = read_book(manuscript)
@@ -84,22 +78,23 @@ def _check_book(manuscript, out_dir: Path) -> list[Problem]:
     ]
 
 
-def _check_epub(output: Path) -> list[Problem]:
+def validate_epub(output: Path) -> list[tuple]:
+    """EPUBCheck (every message but info) and Ace (every violation) on a built EPUB."""
     from samizdat.checks.ace import run_ace
     from samizdat.checks.epubcheck import run_epubcheck
 
-    problems = _run_validator(output, "epubcheck", lambda: [
+    found = _run_validator("epubcheck", lambda: [
         m for m in run_epubcheck(output) if m.severity not in ("info",)
     ])
     with tempfile.TemporaryDirectory(prefix="samizdat-ace-") as workdir:
-        problems += _run_validator(output, "ace", lambda: run_ace(output, Path(workdir)))
-    return problems
+        found += _run_validator("ace", lambda: run_ace(output, Path(workdir)))
+    return found
 
 
-def _run_validator(output: Path, tool: str, run) -> list[Problem]:
+def _run_validator(tool: str, run) -> list[tuple]:
     """The validator's findings, or one problem saying why it could not run."""
     try:
         messages = run()
     except BuildError as error:
-        return [Problem(output.name, tool, "error", "not-run", str(error))]
-    return [Problem(output.name, tool, m.severity, m.code, m.message, m.location) for m in messages]
+        return [(tool, "error", "not-run", str(error), None)]
+    return [(tool, m.severity, m.code, m.message, m.location) for m in messages]

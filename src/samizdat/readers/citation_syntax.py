@@ -1,11 +1,12 @@
-"""Pandoc's citation syntax in Markdown text: ``[see @key, p. 12; -@other]``.
+r"""Pandoc's citation syntax in Markdown text: ``[see @key, p. 12; -@other]``.
 
 The rules follow pandoc's Markdown reader (``citeKey``, ``normalCite``, ``prefix``, ``suffix`` in
 ``Text/Pandoc/Readers/Markdown.hs``) and its citeproc locator parser
 (``Text/Pandoc/Citeproc/Locator.hs``), so a manuscript that pandoc reads one way we read the same
-way; ``tests/test_citation_syntax.py`` runs pandoc itself to hold us to that. Only bracketed
-citations are found here: a bare ``@key`` in running text is left alone, as it is too easily an
-e-mail address or a handle in a political essay.
+way; ``tests/test_citation_syntax.py`` runs pandoc itself to hold us to that. Narrative
+citations (``@key says``, ``@key [p. 3] says``: pandoc's AuthorInText) are found too, as pandoc
+finds them: an ``@`` that does not follow a letter or digit starts one, so an e-mail address is
+not one, and ``\@`` writes a literal ``@``.
 
 The scanner works on raw chapter text and reports offsets into it, so the lint can name a line
 and column and the Markdown extension can replace the exact span.
@@ -21,9 +22,12 @@ __all__ = [
     "Citation",
     "CitationItem",
     "KEY_PATTERN",
+    "closing_bracket",
     "code_spans",
     "find_citations",
+    "is_escaped",
     "literal_spans",
+    "mask",
     "parse_locator",
 ]
 
@@ -47,11 +51,16 @@ class CitationItem:
 
 @dataclass(frozen=True)
 class Citation:
-    """A bracketed citation and where it stands in the text (``text[start:end]``)."""
+    """A citation and where it stands in the text (``text[start:end]``).
+
+    ``narrative``: written ``@key`` or ``@key [suffix]`` in the running text, so that the
+    author's name is part of the sentence ("Avrich shows").
+    """
 
     items: tuple[CitationItem, ...]
     start: int
     end: int
+    narrative: bool = False
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -69,13 +78,59 @@ KEY_PATTERN = re.compile(rf"(?P<suppress>-?)@(?:(?P<simple>{_SIMPLE_KEY})|{_BRAC
 
 
 def find_citations(text: str) -> list[Citation]:
-    """Every bracketed citation in ``text``, in order.
+    """Every citation in ``text``, bracketed and narrative, in order.
 
-    Skipped, as pandoc skips them: code spans and code blocks, URLs and autolinks, footnote
-    references ``[^id]``, links and reference links (``[text](url)``, ``[text][ref]``), escaped
-    brackets, and ``@`` inside a word (an e-mail address is not a citation).
+    Skipped, as pandoc skips them: code spans and code blocks, URLs and autolinks, raw HTML
+    tags, footnote references ``[^id]``, links and reference links (``[text](url)``,
+    ``[text][ref]``), escaped brackets and ``@``, and ``@`` inside a word (an e-mail address
+    is not a citation).
     """
-    masked = _mask(text, literal_spans(text))
+    masked = _mask(text, literal_spans(text) + [(m.start(), m.end()) for m in _HTML_TAG.finditer(text)])
+    bracketed = _bracketed_citations(text, masked)
+    narrative = _narrative_citations(text, masked, bracketed)
+    merged = {c.start for n in narrative for c in bracketed if n.start < c.start < n.end}
+    return sorted([c for c in bracketed if c.start not in merged] + narrative,
+                  key=lambda c: c.start)
+
+
+_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.S)
+
+
+def _narrative_citations(text: str, masked: str, bracketed: list[Citation]) -> list[Citation]:
+    """``@key`` outside bracketed citations, with an optional ``[suffix]`` after it (pandoc's
+    textualCite). A bracketed citation right after it joins it: "@a [@b]" is one citation,
+    as pandoc reads it."""
+    starts = {c.start: c for c in bracketed}
+    found: list[Citation] = []
+    for match in KEY_PATTERN.finditer(masked):
+        at = match.start() + len(match.group("suppress"))
+        if match.group("suppress") or _escaped(masked, at) or _after_word(masked, at):
+            continue
+        if any(c.start <= at < c.end for c in bracketed):
+            continue  # pandoc reads one in link text or a failed bracket too ("[@a, p. 3; x]")
+        key = match.group("simple") or match.group("braced")
+        if not key:
+            continue
+        end = match.end()
+        suffix = ""
+        more: tuple[CitationItem, ...] = ()
+        after = re.match(r"[ \t]*\[", masked[end:])
+        if after and not masked.startswith("[^", end + after.end() - 1):
+            opening = end + after.end() - 1
+            closing = _closing_bracket(masked, opening)
+            if opening in starts:
+                more, end = starts[opening].items, starts[opening].end
+            elif closing is not None and masked[closing + 1 : closing + 2] not in ("(", "["):
+                suffix = text[opening + 1 : closing].strip()
+                end = closing + 1
+        label, locator, _rest = parse_locator(suffix)
+        item = CitationItem(key=key, prefix="", suffix=suffix, locator=locator, label=label,
+                            suppress_author=False)
+        found.append(Citation(items=(item, *more), start=at, end=end, narrative=True))
+    return found
+
+
+def _bracketed_citations(text: str, masked: str) -> list[Citation]:
     citations: list[Citation] = []
     position = 0
     for match in re.finditer(r"\[", masked):
@@ -171,6 +226,21 @@ def _split_top_level(masked: str, begin: int, end: int) -> list[tuple[int, int]]
             part_start = index + 1
     parts.append((part_start, end))
     return parts
+
+
+def closing_bracket(masked: str, start: int) -> int | None:
+    """The index of the ``]`` that closes the ``[`` at ``start`` (escapes and nesting
+    respected, within its paragraph), or None."""
+    return _closing_bracket(masked, start)
+
+
+def is_escaped(text: str, index: int) -> bool:
+    return _escaped(text, index)
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` blanked out, offsets and line breaks kept."""
+    return _mask(text, spans)
 
 
 def _closing_bracket(masked: str, start: int) -> int | None:

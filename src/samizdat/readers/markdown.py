@@ -1,58 +1,94 @@
-"""Manuscript chapters (Markdown) -> the document model.
+"""Manuscript chapters (pandoc's Markdown, read with Python-Markdown) -> the document model.
 
-Python-Markdown parses each chapter; its footnotes, tables and attribute-list extensions are
-the manuscript format's (README "Manuscript format"). Each chapter's first ``# `` heading is its
-title. Bodies are kept as XHTML fragments, checked for well-formedness here so that no writer
-meets a broken one.
+Python-Markdown reads each chapter with the extensions registered in ``EXTENSIONS`` (its own
+and pymdown-extensions' where they do the job, readers/extensions/ for what only pandoc has).
+Its HTML is parsed once, by libxml2's HTML parser (entities resolved, raw HTML accepted as
+browsers accept it), into the model's tree: what every edition renders its own way becomes an
+element of the model's namespace (document.py), ids are made safe, images are checked and
+listed as the book's assets.
 
-``read_book`` returns the book ready for every writer: after reading, it runs the transforms
-(transforms/notes.py: citations, notes, bibliography; transforms/typography.py) so that no
-writer can render a book that skipped them.
+The reader only reads: the transforms (citations, notes, typography) run afterwards, in one
+visible place, ``samizdat.pipeline``. Every problem goes to a ``Diagnostics`` list with a code
+and a place, so that ``samizdat lint`` and the build apply the same rules to the same reading.
 
-What the reader hands to the notes transform (Chapter.citations, Chapter.footnotes): Python-
-Markdown's footnote markup is taken apart here, since its numbers are in definition order and
-per chapter, while ours are in reading order and shared with citation notes. A footnote call
-becomes ``<a data-footnote="label"/>`` and its definition ``chapter.footnotes[label]``; a
-citation becomes ``<span data-citation="N"/>`` (readers/citation_extension.py).
+What the reader hands to the notes transform (Chapter.citations, Chapter.footnotes):
+Python-Markdown's footnote markup is taken apart here, since its numbers are in definition
+order and per chapter, while ours are in reading order and shared with citation notes. A
+footnote call becomes FOOTNOTE_REF and its definition ``chapter.footnotes[label]``; a citation
+becomes CITE (readers/extensions/citations.py).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-import warnings
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
+import yaml
+from lxml import etree
 
-from samizdat.config import Manuscript, read_text
-from samizdat.document import Book, Chapter, Citation
-from samizdat.errors import ManuscriptError
-from samizdat.readers.citation_extension import CitationExtension
+from samizdat.config import Manuscript, YAML_LOADER, read_text
+from samizdat.diagnostics import Diagnostics
+from samizdat.document import (
+    CITE,
+    FOOTNOTE_REF,
+    MATH,
+    Asset,
+    Book,
+    Chapter,
+    Citation,
+    Footnote,
+    plain_text,
+)
+from samizdat.readers import images
 from samizdat.readers.citation_syntax import code_spans
+from samizdat.readers.extensions import citations, pandoc_blocks, pandoc_inlines
+from samizdat.readers.extensions.attributes import safe_id
 
-EXTENSIONS = ["footnotes", "tables", "attr_list"]
+#: Python-Markdown's and pymdown-extensions' extensions, and ours (readers/extensions/).
+EXTENSIONS = [
+    "footnotes",  # [^id] and [^id]: ..., as pandoc
+    "tables",  # pipe tables
+    "attr_list",  # {#id .class key=value} after a heading, an image, a link
+    "def_list",  # Term / :   Definition
+    "md_in_html",  # Markdown inside <div markdown="1">: fenced divs are written as that
+    "fenced_code",  # ``` and ~~~ code blocks, with a language
+    "pymdownx.caret",  # ^superscript^
+    "pymdownx.tilde",  # ~subscript~ and ~~strikeout~~
+    "pymdownx.escapeall",  # \ before any punctuation, \ at a line end (a hard break), "\ "
+]
+EXTENSION_CONFIGS = {
+    "footnotes": {"UNIQUE_IDS": False},
+    "pymdownx.caret": {"insert": False},  # pandoc has no ^^insert^^
+    "pymdownx.tilde": {"subscript": True, "delete": True},
+    "pymdownx.escapeall": {"hardbreak": True, "nbsp": True},
+}
+
+#: Chapter front matter: what a chapter may say of itself (pandoc's metadata block).
+FRONT_MATTER_KEYS = ("title", "lang")
 
 
-class UnusedFootnoteWarning(UserWarning):
-    """A footnote defined but never called: not an error (drafts have them), but worth saying."""
+def read_chapters(manuscript: Manuscript, diagnostics: Diagnostics) -> tuple[list[Chapter], list[Asset]]:
+    """Every chapter of the manuscript, and every image they show (each once)."""
+    chapters = []
+    assets: dict[str, Asset] = {}
+    for index, path in enumerate(manuscript.chapter_paths, 1):
+        chapter, shown = read_chapter(path, index, manuscript.root, diagnostics)
+        chapters.append(chapter)
+        for asset in shown:
+            assets.setdefault(asset.href, asset)
+    return chapters, list(assets.values())
 
 
-_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
-
-def read_book(manuscript: Manuscript) -> Book:
-    """The manuscript as the model every writer renders: read, then annotated by the transforms."""
+def read_book(manuscript: Manuscript, diagnostics: Diagnostics) -> Book:
+    """The manuscript as read, before any transform (see samizdat.pipeline)."""
     from samizdat.readers.corrections import load_corrections
-    from samizdat.transforms.notes import process_notes
-    from samizdat.transforms.typography import apply_typography
 
-    chapters = [read_chapter(path, index) for index, path in enumerate(manuscript.chapter_paths, 1)]
-    book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root)
+    chapters, assets = read_chapters(manuscript, diagnostics)
+    book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root,
+                assets=assets)
     book.corrections = load_corrections(manuscript)
-    process_notes(book, manuscript)
-    apply_typography(book)
     return book
 
 
@@ -63,139 +99,266 @@ def chapter_id(path: Path, index: int) -> str:
     return f"ch-{stem}"
 
 
-def read_chapter(path: Path, index: int) -> Chapter:
+def read_chapter(
+    path: Path, index: int, root: Path, diagnostics: Diagnostics
+) -> tuple[Chapter, list[Asset]]:
     text = read_text(path)
-    ident = chapter_id(path, index)
     converter = _converter()
     html = converter.convert(text)
-    root = _check_well_formed(html, path)
-    citations = [
-        Citation(text=found.text, items=found.citation.items, source=path, line=found.line)
+    content = parse_html(html)
+    settings = _front_matter(converter.front_matter, path, diagnostics)
+    chapter = Chapter(id=chapter_id(path, index), title=None, content=content, source=path)
+    chapter.citations = [
+        Citation(text=found.text, items=found.citation.items, source=path, line=found.line,
+                 narrative=found.citation.narrative, column=found.column)
         for found in converter.citations
     ]
-    footnotes = _take_footnotes(root)
-    _check_footnote_labels(text, path)
-    body = "".join(_serialize(child) for child in root) if len(root) else ""
-    body = (root.text or "") + body
-    match = _TITLE.search(text)
-    title = _inline_text(converter, match.group(1)) if match and _first_block_is(text, match) else None
-    return Chapter(
-        id=ident, title=title, body=body, source=path, citations=citations, footnotes=footnotes
-    )
+    _model_elements(content)
+    chapter.footnotes = _take_footnotes(content, text, path, converter.inline_notes, diagnostics)
+    _check_footnote_labels(text, path, diagnostics)
+    _safe_ids(content)
+    _figures(content)
+    assets = images.check_images(content, text, path, root, diagnostics)
+    if settings.get("lang"):
+        content.set("lang", settings["lang"])
+    heading = content[0] if len(content) and content[0].tag == "h1" else None
+    if heading is None and settings.get("title"):
+        heading = etree.Element("h1")
+        heading.text = settings["title"]
+        content.insert(0, heading)
+        heading.tail = "\n"
+    if heading is not None:
+        chapter.title = plain_text(heading) or None
+    return chapter, assets
 
 
 @lru_cache(maxsize=None)
 def _markdown() -> markdown.Markdown:
-    # One converter for all chapters: building one compiles some 170 regular expressions,
+    # One converter for all chapters: building one compiles some 200 regular expressions,
     # a fifth of an EPUB build's time. reset() clears footnotes and citations between uses.
-    return markdown.Markdown(extensions=[*EXTENSIONS, CitationExtension()], output_format="xhtml")
+    return markdown.Markdown(
+        extensions=[*EXTENSIONS, citations.CitationExtension(),
+                    pandoc_blocks.PandocBlocksExtension(), pandoc_inlines.PandocInlinesExtension()],
+        extension_configs=EXTENSION_CONFIGS,
+        output_format="xhtml",
+    )
 
 
 def _converter() -> markdown.Markdown:
     return _markdown().reset()
 
 
-def _serialize(element: ET.Element) -> str:
-    return ET.tostring(element, encoding="unicode", short_empty_elements=True)
+def parse_html(html: str) -> etree._Element:
+    """Python-Markdown's HTML (raw HTML of the author's included) as a ``div`` of blocks.
+
+    libxml2's HTML parser, as a browser would read it: HTML's named entities (``&nbsp;``)
+    resolved, void elements (``<br>``) closed, unknown elements kept.
+    """
+    document = etree.fromstring(f"<html><body><div>{html}</div></body></html>",
+                                etree.HTMLParser(remove_comments=True, no_network=True))
+    return document.find("body/div")
 
 
-def _take_footnotes(root: ET.Element) -> dict[str, str]:
-    """Python-Markdown's footnotes -> {label: body XHTML}; calls become ``<a data-footnote>``."""
-    parents = {child: parent for parent in root.iter() for child in parent}
-    for sup in list(root.iter("sup")):
+def _model_elements(content: etree._Element) -> None:
+    """The extensions' ``samizdat-*`` elements as the model's own (document.py)."""
+    for element in list(content.iter(citations.TAG, pandoc_inlines.MATH_TAG)):
+        element.tag = CITE if element.tag == citations.TAG else MATH
+
+
+def _front_matter(found: tuple[str, int] | None, path: Path, diagnostics: Diagnostics) -> dict:
+    if found is None:
+        return {}
+    source, first_line = found
+    try:
+        data = yaml.load(source, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        diagnostics.error("M010", f"malformed YAML in the chapter's front matter: "
+                          f"{getattr(exc, 'problem', None) or exc}", file=path,
+                          line=first_line + (mark.line if mark else 0),
+                          hint="fix the syntax between the --- lines")
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        diagnostics.error("M010", "the chapter's front matter must be a mapping (title: ...)",
+                          file=path, line=first_line)
+        return {}
+    settings = {}
+    for key, value in data.items():
+        if key not in FRONT_MATTER_KEYS:
+            diagnostics.warning("M011", f"front matter key '{key}' is not one samizdat reads; "
+                                "it is left out", file=path, line=first_line,
+                                hint=f"a chapter may set {', '.join(FRONT_MATTER_KEYS)}")
+        elif not isinstance(value, (str, int, float)):
+            diagnostics.error("M010", f"front matter '{key}' must be text", file=path,
+                              line=first_line)
+        else:
+            settings[key] = str(value).strip()
+    return settings
+
+
+# --- Footnotes ----------------------------------------------------------------------------------
+
+
+def _take_footnotes(
+    content: etree._Element, text: str, path: Path, inline_lines: list[int],
+    diagnostics: Diagnostics,
+) -> dict[str, Footnote]:
+    """Python-Markdown's footnotes -> {label: Footnote}; each call becomes FOOTNOTE_REF."""
+    for sup in list(content.iter("sup")):
         call = sup.find("a")
         if call is None or "footnote-ref" not in (call.get("class") or "").split():
             continue
-        marker = ET.Element("a", {"data-footnote": call.get("href", "").removeprefix("#fn:")})
+        marker = etree.Element(FOOTNOTE_REF, label=call.get("href", "").removeprefix("#fn:"))
         marker.tail = sup.tail
-        parent = parents[sup]
-        parent[list(parent).index(sup)] = marker
-    definitions: dict[str, str] = {}
-    for block in list(root.iter("div")):
+        sup.getparent().replace(sup, marker)
+    definitions: dict[str, Footnote] = {}
+    for block in list(content.iter("div")):
         if "footnote" not in (block.get("class") or "").split():
             continue
         for item in block.iter("li"):
             label = (item.get("id") or "").removeprefix("fn:")
             _drop_backlinks(item)
-            inner = (item.text or "").strip() + "".join(_serialize(child) for child in item)
-            definitions[label] = inner.strip()
-        parents[block].remove(block)
+            blocks = [child for child in item if isinstance(child.tag, str)]
+            line = _definition_line(text, label, inline_lines)
+            for inner in item.iter(FOOTNOTE_REF):
+                diagnostics.error(
+                    "F004", f"footnote [^{label}] calls another note ([^{inner.get('label')}]); "
+                    "its text would be lost", file=path, line=line,
+                    hint="a note cannot call a note: put the text into this note",
+                )
+            definitions[label] = Footnote(label, blocks, path, line)
+        block.getparent().remove(block)
     return definitions
 
 
-def _drop_backlinks(item: ET.Element) -> None:
+def _definition_line(text: str, label: str, inline_lines: list[int]) -> int:
+    if label.startswith(pandoc_blocks.INLINE_NOTE_PREFIX):
+        number = int(label.removeprefix(pandoc_blocks.INLINE_NOTE_PREFIX))
+        return inline_lines[number - 1]
+    match = re.search(rf"^ {{0,3}}\[\^{re.escape(label)}\]:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _drop_backlinks(item: etree._Element) -> None:
     # Python-Markdown ends the last paragraph with "&#160;" and one backlink per call.
-    for parent in list(item.iter()):
-        for child in list(parent):
-            if child.tag == "a" and "footnote-backref" in (child.get("class") or "").split():
-                index = list(parent).index(child)
-                tail = child.tail or ""
-                parent.remove(child)
-                if index == 0:
-                    parent.text = (parent.text or "").rstrip("\u00a0") + tail
-                else:
-                    previous = parent[index - 1]
-                    previous.tail = (previous.tail or "").rstrip("\u00a0") + tail
+    for link in list(item.iter("a")):
+        if "footnote-backref" not in (link.get("class") or "").split():
+            continue
+        parent = link.getparent()
+        previous = link.getprevious()
+        tail = link.tail or ""
+        parent.remove(link)
+        if previous is None:
+            parent.text = (parent.text or "").rstrip("\u00a0") + tail
+        else:
+            previous.tail = (previous.tail or "").rstrip("\u00a0") + tail
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
-def _check_footnote_labels(text: str, path: Path) -> None:
-    """A call without a definition is an error; a definition never called, a warning.
+def footnote_labels(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The footnote definitions and calls of a chapter's source: {label: [offsets]} each.
 
-    Python-Markdown prints an undefined call as the literal text "[^label]" and silently keeps
-    an uncalled definition, so both are caught here, on the source, where lines are known.
+    Code spans and code blocks are skipped, and an escaped ``\\[^x]`` is text, not a call.
     """
     literal = code_spans(text)
 
     def in_code(offset: int) -> bool:
         return any(start <= offset < end for start, end in literal)
 
-    defined = {
-        m.group(1): text.count("\n", 0, m.start()) + 1
-        for m in _FOOTNOTE_DEFINITION.finditer(text)
-        if not in_code(m.start())
-    }
-    called = set()
-    for m in _FOOTNOTE_CALL.finditer(text):
-        if in_code(m.start()) or m.start() > 0 and text[m.start() - 1] == "\\":
+    defined: dict[str, list[int]] = {}
+    for match in _FOOTNOTE_DEFINITION.finditer(text):
+        if not in_code(match.start()):
+            defined.setdefault(match.group(1), []).append(match.start())
+    called: dict[str, list[int]] = {}
+    for match in _FOOTNOTE_CALL.finditer(text):
+        if in_code(match.start()) or match.start() > 0 and text[match.start() - 1] == "\\":
             continue
-        label = m.group(1)
-        called.add(label)
+        if match.start() in {offset for offsets in defined.values() for offset in offsets}:
+            continue
+        called.setdefault(match.group(1), []).append(match.start())
+    return defined, called
+
+
+def _check_footnote_labels(text: str, path: Path, diagnostics: Diagnostics) -> None:
+    """A call without a definition is an error; a definition never called, a warning.
+
+    Python-Markdown prints an undefined call as the literal text "[^label]" and silently keeps
+    an uncalled definition, so both are caught here, on the source, where lines are known.
+    """
+    defined, called = footnote_labels(text)
+
+    def line(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
+    def column(offset: int) -> int:
+        return offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    for label, offsets in called.items():
         if label not in defined:
-            raise ManuscriptError(
-                f"footnote [^{label}] has no definition",
-                file=path,
-                line=text.count("\n", 0, m.start()) + 1,
+            diagnostics.error(
+                "F001", f"footnote [^{label}] has no definition", file=path, line=line(offsets[0]),
+                column=column(offsets[0]),
                 hint=f"add a paragraph '[^{label}]: the note's text' (or remove the call)",
             )
-    for label, line in defined.items():
+    for label, offsets in defined.items():
         if label not in called:
-            warnings.warn(
-                f"{path}:{line}: footnote [^{label}] is defined but never called; it is left out",
-                UnusedFootnoteWarning,
-                stacklevel=2,
+            diagnostics.warning(
+                "F002", f"footnote [^{label}] is defined but never called; it is left out",
+                file=path, line=line(offsets[0]), column=column(offsets[0]),
             )
+        if len(offsets) > 1:
+            diagnostics.error("F003", f"footnote [^{label}] is defined twice", file=path,
+                              line=line(offsets[1]), column=column(offsets[1]),
+                              hint="give each footnote its own label")
 
 
-def _first_block_is(text: str, match: re.Match) -> bool:
-    """A heading is the chapter's title only if nothing but blank lines precedes it."""
-    return not text[: match.start()].strip()
+# --- Ids and figures ----------------------------------------------------------------------------
 
 
-def _inline_text(converter: markdown.Markdown, source: str) -> str:
-    html = converter.reset().convert(source)
-    return re.sub(r"<[^>]+>", "", html).strip()
+def _safe_ids(content: etree._Element) -> None:
+    """Every id an XML name without colons (EPUBCheck RSC-005), and each used once."""
+    seen: set[str] = set()
+    for element in content.iter():
+        ident = element.get("id") if isinstance(element.tag, str) else None
+        if ident is None:
+            continue
+        ident = safe_id(ident)
+        base, number = ident, 1
+        while ident in seen:
+            number += 1
+            ident = f"{base}-{number}"
+        seen.add(ident)
+        element.set("id", ident)
 
 
-def _check_well_formed(body: str, path: Path) -> ET.Element:
-    try:
-        return ET.fromstring(f"<div>{body}</div>")
-    except ET.ParseError as exc:
-        raise ManuscriptError(
-            f"the chapter does not convert to well-formed XHTML ({exc})",
-            file=path,
-            hint="check raw HTML in the Markdown: tags must be closed and nested",
-        ) from exc
+def _figures(content: etree._Element) -> None:
+    """pandoc's implicit figures: an image alone in a paragraph, with a description, is a
+    ``figure`` captioned by that description. ``{alt="..."}`` gives alt text of its own;
+    otherwise the caption repeats the alt text and is hidden from screen readers, which would
+    read it twice (pandoc writes ``aria-hidden="true"`` for the same reason)."""
+    descriptions = {}
+    for image in content.iter("img"):
+        descriptions[image] = image.attrib.pop("data-description", None)
+    for paragraph in list(content.iter("p")):
+        children = [c for c in paragraph if isinstance(c.tag, str)]
+        if (len(children) != 1 or children[0].tag != "img" or (paragraph.text or "").strip()
+                or (children[0].tail or "").strip()):
+            continue
+        image = children[0]
+        caption = descriptions.get(image) or image.get("alt") or ""
+        if not caption.strip():
+            continue
+        figure = etree.Element("figure")
+        figure.tail = paragraph.tail
+        image.tail = None
+        figure.append(image)
+        figcaption = etree.SubElement(figure, "figcaption")
+        figcaption.text = caption
+        if image.get("alt") == caption:
+            figcaption.set("aria-hidden", "true")
+        paragraph.getparent().replace(paragraph, figure)

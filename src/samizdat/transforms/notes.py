@@ -19,12 +19,17 @@ Markdown reader would be a second truth) but a small document with one paragraph
 our reading order: a running-text citation as written, or a footnote call whose definition keeps
 the footnote's text around its citations (pandoc formats a citation that opens a footnote
 differently from one inside it). Each ``Cite`` in pandoc's JSON output is then, in order, one of
-ours; its content is rendered to XHTML here.
+ours; its content becomes model elements (transforms/pandoc_json.py), and each ``Note`` in it
+one of our notes, numbered where it stands.
+
+What the transform needs to know of the manuscript comes in one typed ``NotesSettings``
+(``notes_settings``), whose checks report to the same Diagnostics the reader uses: the lint
+and the build find the same unknown keys, the same bad ``nocite:``.
 """
 
 from __future__ import annotations
 
-import html
+import copy
 import json
 import re
 import subprocess
@@ -34,67 +39,128 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
+from samizdat.bibliography import Bibliography, bcp47, load_bibliography
 from samizdat.cache import cached
-from samizdat.bibliography import Bibliography, load_bibliography
 from samizdat.config import Manuscript
-from samizdat.document import Book, Chapter, Citation, Note, Reference, UnprintedReference
+from samizdat.diagnostics import Diagnostics
+from samizdat.document import (
+    CITE,
+    FOOTNOTE_REF,
+    NOTE_REF,
+    Book,
+    Chapter,
+    Citation,
+    Note,
+    Reference,
+    UnprintedReference,
+)
 from samizdat.errors import BuildError, ManuscriptError
+from samizdat.transforms.pandoc_json import append_inlines, append_text, blocks_to_elements
 
 DEFAULT_STYLE = "chicago-notes-bibliography"  # Chicago notes and bibliography, 18th edition
 NUMBERING = ("book", "chapter")
 
 
-def process_notes(book: Book, manuscript: Manuscript) -> Book:
-    """Number, format and resolve every note and citation of ``book``, in place."""
+# --- Settings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotesSettings:
+    """What the notes transform needs of the manuscript, checked."""
+
+    style: Path | None  # None: the book cites nothing and names no style
+    note_style: bool  # the style's class is "note": citations in the text become notes
+    numbering: str  # "book" (one sequence) or "chapter" (restarts)
+    nocite: tuple[str, ...]  # keys listed though never cited ("*": all)
+    bibliography: Bibliography | None
+    lang: str
+    bibliography_title: str
+
+
+def notes_settings(manuscript: Manuscript, book: Book, diagnostics: Diagnostics) -> NotesSettings:
+    """The settings, every citation key checked against the bibliography (C001, C003)."""
     citations = [c for chapter in book.chapters for c in chapter.citations]
-    nocite = _nocite(manuscript)
-    numbering = _numbering(manuscript)
-    bibliography = _bibliography(manuscript, citations, nocite)
+    nocite = nocite_keys(manuscript, diagnostics)
+    bibliography = _bibliography(manuscript, citations, nocite, diagnostics)
     # a named style is checked even in a book that cites nothing yet
     style = resolve_style(manuscript) if citations or nocite or manuscript.citation_style else None
     note_style = style is not None and style_class(style) == "note"
+    return NotesSettings(
+        style=style, note_style=note_style, numbering=_numbering(manuscript),
+        nocite=tuple(nocite), bibliography=bibliography, lang=manuscript.metadata.lang,
+        bibliography_title=_bibliography_title(manuscript, note_style),
+    )
 
+
+# --- The transform ------------------------------------------------------------------------------
+
+
+def process_notes(book: Book, settings: NotesSettings) -> Book:
+    """Number, format and resolve every note and citation of ``book``, in place."""
     plans = [_plan(chapter) for chapter in book.chapters]
     rendered = CitationRendering([], [])
-    if style is not None and (citations or nocite):
-        rendered = format_citations(plans, style, bibliography, manuscript, nocite)
+    if settings.style is not None and (any(p.has_citations for p in plans) or settings.nocite):
+        rendered = format_citations(plans, settings)
 
+    cites = iter(rendered.citations)
     number = 0
-    renderings = iter(rendered.citations)
     for index, (chapter, plan) in enumerate(zip(book.chapters, plans), 1):
-        if numbering == "chapter":
+        if settings.numbering == "chapter":
             number = 0
-        prefix = f"{index}-" if numbering == "chapter" else ""
+        prefix = f"{index}-" if settings.numbering == "chapter" else ""
         chapter.notes = []
-        for slot in plan.slots:
-            if slot.kind == "citation" and not note_style:
-                _replace_inline(slot.marker, next(renderings), plan.parents)
-                continue
+
+        def new_note(kind: str, blocks: list[etree._Element]) -> etree._Element:
+            nonlocal number
             number += 1
-            note_id, ref_id = f"note-{prefix}{number}", f"noteref-{prefix}{number}"
-            call = ET.Element("a", {"class": "noteref", "id": ref_id, "href": f"#{note_id}"})
-            call.text = str(number)
-            _replace(slot.marker, [call], plan.parents)
-            if slot.kind == "citation":
-                body = next(renderings)
-                _move_punctuation_before(call, plan.parents)
-            else:
-                for span, _citation in slot.citations:
-                    _replace_inline(span, next(renderings), slot.parents)
-                body = _inner(slot.footnote)
-            chapter.notes.append(Note(number, note_id, ref_id, body, slot.kind))
-        chapter.body = _inner(plan.root)
+            note = Note(number, f"note-{prefix}{number}", f"noteref-{prefix}{number}", blocks, kind)
+            chapter.notes.append(note)
+            return etree.Element(NOTE_REF, note=note.id)
+
+        for slot in plan.slots:
+            if slot.kind == "footnote":
+                call = new_note("footnote", slot.blocks)
+                _replace(slot.marker, call)
+                for marker in slot.cites:
+                    _put_inline(marker, next(cites))  # a citation inside a note: in place
+                continue
+            content = next(cites)
+            if not settings.note_style:
+                _put_inline(slot.marker, content)
+                continue
+            holder = etree.Element("span")
+            calls: list[etree._Element] = []
+
+            def on_note(parent: etree._Element, blocks: list) -> None:
+                call = new_note("citation", blocks_to_elements(blocks))
+                parent.append(call)
+                calls.append(call)
+
+            append_inlines(holder, content, on_note)
+            _unwrap_at(slot.marker, holder)
+            if not slot.citation.narrative:
+                for call in calls:
+                    _move_punctuation_before(call)
         chapter.citations = []
         chapter.footnotes = {}
-    book.bibliography = [
-        Reference(key=key, id=f"ref-{key}", html=entry) for key, entry in rendered.bibliography
-    ]
-    book.bibliography_title = _bibliography_title(manuscript, note_style)
+    languages = settings.bibliography.languages if settings.bibliography else {}
+    book_language = settings.lang.split("-")[0].lower()
+    book.bibliography = []
+    for key, inlines in rendered.bibliography:
+        content = etree.Element("span")
+        append_inlines(content, inlines)
+        lang = bcp47(languages.get(key))
+        if lang and lang.split("-")[0].lower() == book_language:
+            lang = None
+        book.bibliography.append(Reference(key=key, id=f"ref-{key}", content=content, lang=lang))
+    book.bibliography_title = settings.bibliography_title
     book.unprinted_references = rendered.unprinted
     return book
 
 
-# --- Reading order --------------------------------------------------------------------------
+# --- Reading order ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -102,69 +168,57 @@ class Slot:
     """A place that gets a note number (or, in an author-date style, inline citation text)."""
 
     kind: str  # "footnote" | "citation"
-    marker: ET.Element  # the reader's <a data-footnote> or <span data-citation>
+    marker: etree._Element  # the reader's FOOTNOTE_REF or CITE
     citation: Citation | None = None  # kind "citation"
-    footnote: ET.Element | None = None  # kind "footnote": <div> holding the definition
-    # kind "footnote": the citations inside it, as (<span data-citation>, Citation)
-    citations: list[tuple[ET.Element, Citation]] = field(default_factory=list)
-    parents: dict = field(default_factory=dict)
+    # kind "footnote": a copy of the definition's blocks (a note called twice is printed
+    # twice, each with its own number, as pandoc does) and the CITE elements inside them
+    blocks: list[etree._Element] = field(default_factory=list)
+    cites: list[etree._Element] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass
 class ChapterPlan:
     chapter: Chapter
-    root: ET.Element
-    parents: dict
     slots: list[Slot]
+
+    @property
+    def has_citations(self) -> bool:
+        return any(slot.kind == "citation" or slot.cites for slot in self.slots)
 
 
 def _plan(chapter: Chapter) -> ChapterPlan:
-    root = ET.fromstring(f"<div>{chapter.body}</div>")
     slots = []
-    for element in root.iter():
-        if element.get("data-citation") is not None:
-            citation = chapter.citations[int(element.get("data-citation"))]
+    for element in chapter.content.iter(CITE, FOOTNOTE_REF):
+        if element.tag == CITE:
+            citation = chapter.citations[int(element.get("index"))]
             slots.append(Slot("citation", element, citation=citation))
-        elif element.get("data-footnote") is not None:
-            # A footnote called twice is printed twice, each with its own number, as pandoc does.
-            source = chapter.footnotes[element.get("data-footnote")]
-            definition = ET.fromstring(f"<div>{source}</div>")
-            inside = [
-                (span, chapter.citations[int(span.get("data-citation"))])
-                for span in definition.iter()
-                if span.get("data-citation") is not None
-            ]
-            slots.append(
-                Slot("footnote", element, footnote=definition, citations=inside, parents=_parents(definition))
-            )
-    return ChapterPlan(chapter, root, _parents(root), slots)
+            continue
+        footnote = chapter.footnotes[element.get("label")]
+        blocks = [copy.deepcopy(block) for block in footnote.blocks]
+        cites = [cite for block in blocks for cite in block.iter(CITE)]
+        slots.append(Slot("footnote", element, blocks=blocks, cites=cites,
+                          citations=[chapter.citations[int(c.get("index"))] for c in cites]))
+    return ChapterPlan(chapter, slots)
 
 
-def _parents(root: ET.Element) -> dict:
-    return {child: parent for parent in root.iter() for child in parent}
-
-
-# --- The engine: pandoc's citeproc ------------------------------------------------------------
+# --- The engine: pandoc's citeproc --------------------------------------------------------------
 
 
 @dataclass
 class CitationRendering:
-    citations: list[str]  # XHTML per citation in reading order: a note body (<p>...) or inline
-    bibliography: list[tuple[str, str]]  # (key, inline XHTML) in the style's order
+    # pandoc's inlines for each citation in reading order (a Note inline in a note style)
+    citations: list[list]
+    bibliography: list[tuple[str, list]]  # (key, inlines) in the style's order
     # cited works the style gives no bibliography entry, and the editors did not accept that
     unprinted: list[UnprintedReference] = field(default_factory=list)
 
 
-def format_citations(
-    plans: list[ChapterPlan],
-    style: Path,
-    bibliography: Bibliography | None,
-    manuscript: Manuscript,
-    nocite: list[str],
-) -> CitationRendering:
-    document = _engine_document(plans, nocite)
+def format_citations(plans: list[ChapterPlan], settings: NotesSettings) -> CitationRendering:
+    style, bibliography = settings.style, settings.bibliography
+    document = _engine_document(plans, list(settings.nocite))
     arguments = ["--from=markdown", "--to=json", "--citeproc", f"--csl={style}"]
-    arguments.append(f"--metadata=lang:{manuscript.metadata.lang}")
+    arguments.append(f"--metadata=lang:{settings.lang}")
     if bibliography is not None:
         arguments.append(f"--bibliography={bibliography.path}")
 
@@ -180,21 +234,15 @@ def format_citations(
         return json.dumps(answer).encode("utf-8")
 
     # pandoc's answer depends only on these: the same book rebuilt does not run it again.
-    key = [document, *arguments, style.read_bytes(), _engine_version(), "answer 2"]
+    key = [document, *arguments, style.read_bytes(), _engine_version(), "answer 3"]
     if bibliography is not None:
         key.append(bibliography.path.read_bytes())
     answer = json.loads(cached("citeproc", key, run_engine))
     output = answer["document"]
     unprinted = unprinted_references(answer["warnings"], style, bibliography)
-    cites = []
+    cites: list[list] = []
     _collect_cites(output["blocks"], cites)
-    citations = []
-    for content in cites:
-        if len(content) == 1 and content[0]["t"] == "Note":
-            citations.append(render_blocks(content[0]["c"]))
-        else:
-            citations.append(render_inlines(content))
-    return CitationRendering(citations, _bibliography_entries(output["blocks"]), unprinted)
+    return CitationRendering(cites, _bibliography_entries(output["blocks"]), unprinted)
 
 
 class UnprintedReferenceWarning(UserWarning):
@@ -227,31 +275,30 @@ def unprinted_references(
 
 
 def _engine_document(plans: list[ChapterPlan], nocite: list[str]) -> str:
-    parts = ["---", f"nocite: {json.dumps(', '.join('@' + k if k != '*' else '@*' for k in nocite))}", "---", ""]
+    listed = ", ".join("@" + key if key != "*" else "@*" for key in nocite)
+    parts = ["---", f"nocite: {json.dumps(listed)}", "---", ""]
     for chapter_number, plan in enumerate(plans, 1):
         for number, slot in enumerate(plan.slots, 1):
             if slot.kind == "citation":
                 parts += [f"X {_one_line(slot.citation.text)}", ""]
                 continue
+            # Every footnote is written, cited or not: pandoc counts notes to decide what is
+            # "near" an earlier citation (CSL position near-note).
             label = f"c{chapter_number}n{number}"
-            paragraphs = [_context(block, slot) for block in _blocks(slot.footnote)]
+            written = dict(zip(slot.cites, slot.citations))
+            paragraphs = [_context(block, written) for block in slot.blocks]
             paragraphs = [p for p in paragraphs if p.strip()] or ["X"]
             parts += [f"X[^{label}]", "", f"[^{label}]: " + "\n\n    ".join(paragraphs), ""]
     return "\n".join(parts)
 
 
-def _blocks(root: ET.Element) -> list[ET.Element]:
-    return list(root) or [root]
-
-
-def _context(block: ET.Element, slot: Slot) -> str:
+def _context(block: etree._Element, written: dict) -> str:
     """A footnote paragraph as pandoc Markdown: its text escaped, its citations as written."""
-    by_span = dict(slot.citations)
     pieces = []
 
-    def walk(element: ET.Element) -> None:
-        if element in by_span:
-            pieces.append(_one_line(by_span[element].text))
+    def walk(element: etree._Element) -> None:
+        if element in written:
+            pieces.append(_one_line(written[element].text))
         else:
             pieces.append(_escape(element.text or ""))
             for child in element:
@@ -286,16 +333,18 @@ def _collect_cites(node, found: list) -> None:
             _collect_cites(node["c"], found)
 
 
-def _bibliography_entries(blocks: list) -> list[tuple[str, str]]:
+def _bibliography_entries(blocks: list) -> list[tuple[str, list]]:
     for block in blocks:
         if block["t"] == "Div" and block["c"][0][0] == "refs":
             entries = []
             for entry in block["c"][1]:
                 ident = entry["c"][0][0]
-                inner = entry["c"][1]
-                text = " ".join(render_inlines(b["c"]) for b in inner if b["t"] in ("Para", "Plain"))
-                if text.strip():  # Chicago leaves letters out: pandoc keeps an empty entry
-                    entries.append((ident.removeprefix("ref-"), text))
+                inlines: list = []
+                for inner in entry["c"][1]:
+                    if inner["t"] in ("Para", "Plain"):
+                        inlines += ([{"t": "Space"}] if inlines else []) + inner["c"]
+                if inlines:  # Chicago leaves letters out: pandoc keeps an empty entry
+                    entries.append((ident.removeprefix("ref-"), inlines))
             return entries
     return []
 
@@ -336,104 +385,44 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-# --- pandoc JSON -> XHTML ---------------------------------------------------------------------
 
 
-def render_blocks(blocks: list) -> str:
-    out = []
-    for block in blocks:
-        kind = block["t"]
-        if kind in ("Para", "Plain"):
-            out.append(f"<p>{render_inlines(block['c'])}</p>")
-        elif kind == "Div":
-            out.append(render_blocks(block["c"][1]))
-        elif kind == "BlockQuote":
-            out.append(f"<blockquote>{render_blocks(block['c'])}</blockquote>")
-    return "".join(out)
+# --- Placing the engine's text ------------------------------------------------------------------
 
 
-_WRAP = {"Emph": "em", "Strong": "strong", "Superscript": "sup", "Subscript": "sub",
-         "Strikeout": "del", "Underline": "u"}
-
-
-def render_inlines(inlines: list) -> str:
-    out = []
-    for inline in inlines:
-        kind, content = inline["t"], inline.get("c")
-        if kind == "Str":
-            out.append(html.escape(content, quote=False))
-        elif kind in ("Space", "SoftBreak"):
-            out.append(" ")
-        elif kind == "LineBreak":
-            out.append("<br/>")
-        elif kind in _WRAP:
-            tag = _WRAP[kind]
-            out.append(f"<{tag}>{render_inlines(content)}</{tag}>")
-        elif kind == "SmallCaps":
-            out.append(f'<span class="smallcaps">{render_inlines(content)}</span>')
-        elif kind == "Quoted":
-            # citeproc localises quotation marks itself; a Quoted left over came from a prefix
-            double = content[0]["t"] == "DoubleQuote"
-            opening, closing = ("\u201c", "\u201d") if double else ("\u2018", "\u2019")
-            out.append(f"{opening}{render_inlines(content[1])}{closing}")
-        elif kind == "Span":
-            (_ident, classes, _attrs), inner = content
-            kept = [c for c in classes if c.startswith("csl-") or c == "smallcaps"]
-            text = render_inlines(inner)
-            out.append(f'<span class="{" ".join(kept)}">{text}</span>' if kept else text)
-        elif kind == "Link":
-            _attr, inner, (url, _title) = content
-            out.append(f'<a href="{html.escape(url)}">{render_inlines(inner)}</a>')
-        elif kind == "Code":
-            out.append(f"<code>{html.escape(content[1], quote=False)}</code>")
-        elif kind == "Math":
-            out.append(html.escape(content[1], quote=False))
-        elif kind == "RawInline" and content[0] == "html":
-            out.append(content[1])
-        elif kind == "Cite":
-            out.append(render_inlines(content[1]))
-    return "".join(out)
-
-
-# --- Tree surgery -----------------------------------------------------------------------------
-
-
-def _replace_inline(marker: ET.Element, xhtml: str, parents: dict) -> None:
+def _put_inline(marker: etree._Element, content: list) -> None:
     """A citation formatted in place (inside a footnote, or in an author-date style)."""
-    fragment = _fragment(xhtml)
-    text = "".join(p if isinstance(p, str) else "".join(p.itertext()) + (p.tail or "") for p in fragment)
+    holder = etree.Element("span")
+    append_inlines(holder, content)
+    text = "".join(holder.itertext())
     if text.endswith(".") and (marker.tail or "").startswith("."):
         # pandoc's mvPunct: "[@a, 3]." where the citation already ends with a full stop
         marker.tail = marker.tail[1:]
-    _replace(marker, fragment, parents)
+    _unwrap_at(marker, holder)
 
 
-def _fragment(xhtml: str) -> list:
-    """An XHTML fragment as [leading text, *elements] for _replace."""
-    wrapper = ET.fromstring(f"<div>{xhtml}</div>")
-    if len(wrapper) == 1 and wrapper[0].tag == "p" and not (wrapper.text or "").strip():
-        wrapper = wrapper[0]  # a note body rendered inline (author-date style): no <p>
-    return [wrapper.text or "", *list(wrapper)]
-
-
-def _replace(marker: ET.Element, replacement: list, parents: dict) -> None:
-    """Put text and elements where ``marker`` stands, keeping the marker's tail after them."""
-    parent = parents[marker]
-    index = list(parent).index(marker)
+def _unwrap_at(marker: etree._Element, holder: etree._Element) -> None:
+    """Put ``holder``'s text and children where ``marker`` stands, then its tail."""
+    parent = marker.getparent()
+    index = parent.index(marker)
+    tail = marker.tail or ""
     parent.remove(marker)
-    text = replacement[0] if replacement and isinstance(replacement[0], str) else ""
-    elements = [e for e in replacement if isinstance(e, ET.Element)]
-    _append_text_before(parent, index, text)
-    for offset, element in enumerate(elements):
-        parent.insert(index + offset, element)
-        parents[element] = parent
-    if elements:
-        elements[-1].tail = (elements[-1].tail or "") + (marker.tail or "")
+    _text_before(parent, index, holder.text or "")
+    children = list(holder)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
     else:
-        _append_text_before(parent, index, marker.tail or "")
+        _text_before(parent, index, tail)
 
 
-def _append_text_before(parent: ET.Element, index: int, text: str) -> None:
+def _replace(marker: etree._Element, element: etree._Element) -> None:
+    element.tail = marker.tail
+    marker.getparent().replace(marker, element)
+
+
+def _text_before(parent: etree._Element, index: int, text: str) -> None:
     if not text:
         return
     if index == 0:
@@ -443,14 +432,14 @@ def _append_text_before(parent: ET.Element, index: int, text: str) -> None:
         previous.tail = (previous.tail or "") + text
 
 
-def _move_punctuation_before(call: ET.Element, parents: dict) -> None:
+def _move_punctuation_before(call: etree._Element) -> None:
     """"text [@a]." -> "text.¹": pandoc's citeproc does this for note styles (mvPunct).
 
     The space before the call goes, and the run of punctuation right after it (Haskell's
     isPunctuation: Unicode categories P*, so "),", "”." and "—" move too) goes before it.
     """
-    parent = parents[call]
-    index = list(parent).index(call)
+    parent = call.getparent()
+    index = parent.index(call)
     tail = call.tail or ""
     run = 0
     while run < len(tail) and unicodedata.category(tail[run]).startswith("P"):
@@ -461,15 +450,6 @@ def _move_punctuation_before(call: ET.Element, parents: dict) -> None:
     else:
         previous = parent[index - 1]
         previous.tail = (previous.tail or "").rstrip() + punctuation
-
-
-def _inner(root: ET.Element) -> str:
-    return (root.text or "") + "".join(
-        ET.tostring(child, encoding="unicode", short_empty_elements=True) for child in root
-    )
-
-
-# --- Settings ---------------------------------------------------------------------------------
 
 
 def resolve_style(manuscript: Manuscript) -> Path:
@@ -520,41 +500,63 @@ def _numbering(manuscript: Manuscript) -> str:
     return value
 
 
-def _nocite(manuscript: Manuscript) -> list[str]:
+def nocite_keys(manuscript: Manuscript, diagnostics: Diagnostics) -> list[str]:
+    """``nocite:`` as keys: a string or a list of ``@key`` (``@*``: every entry).
+
+    The one reading of it, for the build and the lint alike; anything else is C005.
+    """
     from samizdat.readers.citation_syntax import KEY_PATTERN
 
-    value = manuscript.raw.get("nocite") or []
-    text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-    keys = [m.group("simple") or m.group("braced") for m in KEY_PATTERN.finditer(text)]
-    if "@*" in text:
-        keys.append("*")
+    value = manuscript.raw.get("nocite")
+    if value in (None, "", []):
+        return []
+    entries = value if isinstance(value, list) else [value]
+    keys: list[str] = []
+    for entry in entries:
+        text = entry if isinstance(entry, str) else None
+        found = list(KEY_PATTERN.finditer(text)) if text else []
+        if text is not None and text.strip() == "@*":
+            keys.append("*")
+        elif found and all(m.group("simple") or m.group("braced") for m in found):
+            keys += [m.group("simple") or m.group("braced") for m in found]
+        else:
+            diagnostics.error(
+                "C005", f"'nocite:' entry {entry!r} is not a citation key",
+                file=manuscript.metadata_path, line=manuscript.line_of("nocite"),
+                hint='write keys as in the text: nocite: ["@key", "@other"], or "@*" for all',
+            )
     return keys
 
 
-def _bibliography(manuscript: Manuscript, citations: list[Citation], nocite: list[str]) -> Bibliography | None:
+def _bibliography(manuscript: Manuscript, citations: list[Citation], nocite: list[str],
+                  diagnostics: Diagnostics) -> Bibliography | None:
     if manuscript.bibliography_path is None:
-        if citations:
-            first = citations[0]
-            raise ManuscriptError(
-                f"citation of '{first.keys[0]}' but metadata.yaml names no bibliography",
-                file=first.source, line=first.line,
-                hint="add 'bibliography: references.yaml' to metadata.yaml",
+        for citation in citations[:1]:
+            line, column = citation.place_of(citation.keys[0])
+            diagnostics.error(
+                "C003", f"citation of '{citation.keys[0]}' but the manuscript has no "
+                "bibliography", file=citation.source, line=line, column=column,
+                hint="add references.yaml to the manuscript, or name the file with "
+                     "'bibliography:' in metadata.yaml",
             )
         return None
     bibliography = load_bibliography(manuscript.bibliography_path)
     for citation in citations:
         for key in citation.keys:
             if key not in bibliography:
-                raise ManuscriptError(
-                    f"unknown citation key '@{key}' (not in {bibliography.path.name})",
-                    file=citation.source, line=citation.line,
-                    hint="check the spelling against the bibliography's ids",
+                line, column = citation.place_of(key)
+                diagnostics.error(
+                    "C001", f"unknown citation key '@{key}' (not in {bibliography.path.name})",
+                    file=citation.source, line=line, column=column,
+                    hint="check the spelling against the bibliography's ids; "
+                         "write \\@ for an @ that is not a citation",
                 )
     for key in nocite:
         if key != "*" and key not in bibliography:
-            raise manuscript.error(
-                f"unknown citation key '@{key}' under 'nocite:' (not in {bibliography.path.name})",
-                "nocite",
+            diagnostics.error(
+                "C001", f"unknown citation key '@{key}' under 'nocite:' "
+                f"(not in {bibliography.path.name})",
+                file=manuscript.metadata_path, line=manuscript.line_of("nocite"),
             )
     return bibliography
 

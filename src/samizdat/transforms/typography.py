@@ -1,31 +1,50 @@
 """Typography on the model's text: curly quotes, dashes, ellipses and non-breaking spaces.
 
 Each rule is a plain, named function on a run of text (after Standard Ebooks' se/typography.py),
-applied to the text nodes of chapter bodies, notes and bibliography entries, never inside
-``code``, ``pre``, ``kbd``, ``samp`` or ``script``. Quotes and dashes follow pandoc's ``smart``
+applied to the text nodes of chapter contents, notes and bibliography entries, never inside
+``code``, ``pre``, ``kbd``, ``samp``, ``script`` or math. Quotes and dashes follow pandoc's ``smart``
 extension, so that footnotes read the same as pandoc would print them; the citation text comes
 from pandoc already typeset, and running the rules on it again changes nothing but spaces.
+
+The book's metadata gets the same rules (title, subtitle, description, names...), since a
+title is shown in the package metadata, ``<title>``, the cover and the navigation as well as
+on the title page, and must read the same everywhere.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import xml.etree.ElementTree as ET
 
-from samizdat.document import Book
+from lxml import etree
+
+from samizdat.document import MATH, NOTE_REF, Book
 
 NBSP = "\u00a0"
-LITERAL = {"code", "pre", "kbd", "samp", "script", "style", "math"}
+LITERAL = {"code", "pre", "kbd", "samp", "script", "style", "math", MATH}
 
 
 def apply_typography(book: Book) -> Book:
     for chapter in book.chapters:
-        chapter.body = typeset_fragment(chapter.body)
+        typeset_tree(chapter.content)
         for note in chapter.notes:
-            note.body = typeset_fragment(note.body)
+            for block in note.blocks:
+                typeset_tree(block)
     for reference in book.bibliography:
-        reference.html = typeset_fragment(reference.html)
+        typeset_tree(reference.content)
+    book.metadata = typeset_metadata(book.metadata)
     return book
+
+
+def typeset_metadata(metadata):
+    """The metadata's texts typeset: curly quotes in the title wherever the title is shown."""
+    texts = {name: typeset(getattr(metadata, name))
+             for name in ("title", "subtitle", "description", "source", "rights", "publisher")
+             if getattr(metadata, name)}
+    people = [dataclasses.replace(person, name=typeset(person.name))
+              for person in metadata.contributors]
+    return dataclasses.replace(metadata, contributors=people,
+                               subjects=[typeset(s) for s in metadata.subjects], **texts)
 
 
 def typeset(text: str) -> str:
@@ -81,21 +100,15 @@ def space_before_note_call(text: str) -> str:
 # --- On the tree -----------------------------------------------------------------------------
 
 
-def typeset_fragment(xhtml: str) -> str:
-    if not xhtml:
-        return xhtml
-    root = ET.fromstring(f"<div>{xhtml}</div>")
+def typeset_tree(root: etree._Element) -> None:
     _typeset_element(root)
     _keep_note_calls_attached(root)
-    return (root.text or "") + "".join(
-        ET.tostring(child, encoding="unicode", short_empty_elements=True) for child in root
-    )
 
 
-def _typeset_element(element: ET.Element) -> None:
+def _typeset_element(element: etree._Element) -> None:
     # A quotation mark's direction depends on what precedes it, possibly in another text node
     # ("<em>word</em>'s"), so each node is typeset with the character before it as context.
-    if element.tag in LITERAL:
+    if element.tag in LITERAL or not isinstance(element.tag, str):
         return
     if element.text:
         element.text = typeset(element.text)
@@ -105,19 +118,17 @@ def _typeset_element(element: ET.Element) -> None:
             child.tail = _typeset_after(child, child.tail)
 
 
-def _typeset_after(child: ET.Element, tail: str) -> str:
+def _typeset_after(child: etree._Element, tail: str) -> str:
     # The tail follows an element: a quote at its start closes ("<em>x</em>'s", "…</a>'").
     marker = "\u2063"  # invisible separator, stands for the element's last character
     return typeset(marker + tail)[1:] if tail[:1] in "'\"" else typeset(tail)
 
 
-def _keep_note_calls_attached(root: ET.Element) -> None:
-    for parent in root.iter():
-        children = list(parent)
-        for index, child in enumerate(children):
-            if child.tag != "a" or "noteref" not in (child.get("class") or "").split():
-                continue
-            if index == 0:
-                parent.text = space_before_note_call(parent.text or "")
-            else:
-                children[index - 1].tail = space_before_note_call(children[index - 1].tail or "")
+def _keep_note_calls_attached(root: etree._Element) -> None:
+    for call in root.iter(NOTE_REF):
+        previous = call.getprevious()
+        if previous is None:
+            parent = call.getparent()
+            parent.text = space_before_note_call(parent.text or "")
+        else:
+            previous.tail = space_before_note_call(previous.tail or "")

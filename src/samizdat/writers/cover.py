@@ -8,8 +8,9 @@ from the same HTML and CSS, and nothing about the cover's look lives in Python.
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from lxml import etree
 
 from samizdat.document import Book
 
@@ -18,24 +19,12 @@ WIDTH, HEIGHT = 1600, 2560  # px; 5:8, the shape e-book shops ask for
 
 
 def cover_html(book: Book) -> str:
-    meta = book.metadata
-    html = ET.Element("html", lang=meta.lang)
-    head = ET.SubElement(html, "head")
-    ET.SubElement(head, "meta", charset="utf-8")
-    ET.SubElement(head, "title").text = meta.full_title
-    body = ET.SubElement(html, "body")
-    cover = ET.SubElement(body, "div", {"class": "cover"})
-    field = ET.SubElement(cover, "div", {"class": "cover-field"})
-    ET.SubElement(field, "h1", {"class": "cover-title"}).text = meta.title
-    ET.SubElement(field, "hr", {"class": "cover-rule"})
-    if meta.subtitle:
-        ET.SubElement(cover, "p", {"class": "cover-subtitle"}).text = meta.subtitle
-    authors = ", ".join(author.name for author in meta.authors)
-    if authors:
-        ET.SubElement(cover, "p", {"class": "cover-author"}).text = authors
-    if meta.publisher:
-        ET.SubElement(cover, "p", {"class": "cover-publisher"}).text = meta.publisher
-    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+    """The cover's markup (the one renderer's ``cover_section``) as an HTML document."""
+    from samizdat.writers.html import as_html, cover_document
+
+    document = cover_document(book).getroot()
+    (plain,) = as_html([document])
+    return "<!DOCTYPE html>\n" + etree.tostring(plain, encoding="unicode", method="html")
 
 
 def cover_pdf(book: Book, styles_dir: Path) -> bytes:

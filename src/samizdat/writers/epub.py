@@ -1,7 +1,12 @@
 """Book -> EPUB 3 (with an NCX for older readers), reproducible byte for byte.
 
-ebooklib 0.20 writes the package (OPF metadata, manifest, spine, NCX). Content documents and
-the navigation document are ours (``xhtml.py``) and handed to ebooklib as plain ``EpubItem``s,
+The pages are the one renderer's (``html.py``), with notes as pop-up asides at each chapter's
+end; this module only packages them: a content document per page, the contents page made the
+navigation document (with landmarks and, from the print edition, a page list), every image the
+book shows in the manifest, the metadata, and the reproducible zip.
+
+ebooklib 0.20 writes the package (OPF metadata, manifest, spine, NCX). Our pages are handed to
+ebooklib as plain ``EpubItem``s,
 because ebooklib's ``EpubHtml`` re-parses every page with lxml's HTML parser and rebuilds
 ``<head>``, dropping attributes on ``<body>`` and anything it does not know. Its own nav has no
 landmarks we control and an ``id="id"`` heading; ours is simpler to keep valid.
@@ -20,6 +25,7 @@ What ebooklib gets wrong and how this module avoids it:
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,9 +35,10 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from samizdat.document import Book
+from samizdat.document import MATH, Book
 from samizdat.errors import ManuscriptError
-from samizdat.writers import xhtml
+from samizdat.writers import html
+from samizdat.writers.html import Page, RenderOptions
 
 WRITER_OPTIONS = {
     "epub3_pages": False,  # see the module docstring
@@ -43,49 +50,32 @@ WRITER_OPTIONS = {
 
 TEXT_DIR = "text"
 CSS_DIR = "css"
+MEDIA_DIR = "media"
 OPF_PATH = "EPUB/content.opf"
 NCX_PATH = "EPUB/toc.ncx"  # ebooklib's fixed name for EpubNcx()
-
-# What a reading system or bookshop tells a reader before they buy (EPUB Accessibility 1.1
-# sec. 2; schema.org accessibility properties). Every value is true of every samizdat book:
-# the text is complete as text; the one image is the cover, described by its alt text;
-# headings, a table of contents, reading order = spine order.
-ACCESSIBILITY = [
-    ("schema:accessMode", "textual"),
-    ("schema:accessMode", "visual"),
-    ("schema:accessModeSufficient", "textual"),
-    ("schema:accessibilityFeature", "alternativeText"),
-    ("schema:accessibilityFeature", "structuralNavigation"),
-    ("schema:accessibilityFeature", "tableOfContents"),
-    ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityHazard", "none"),
-    (
-        "schema:accessibilitySummary",
-        "The text is complete as text: its only image is the cover, described in words. "
-        "Headings, a table of contents and landmarks; notes are linked to their place in the "
-        "text and back. Fonts and sizes follow the reader’s settings.",
-    ),
-    # The exact conformance string of EPUB Accessibility 1.1 sec. 2.1 (“EPUB Accessibility 1.1 -
-    # WCAG 2.x Level X”); Ace reads it.
-    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
-]
 CERTIFIER = "samizdat (automated: EPUBCheck and Ace)"
 
 DocumentFilter = Callable[[etree._ElementTree], None]
 
 
-@dataclass
-class ContentDocument:
-    uid: str
-    href: str  # relative to the OPF's folder
-    tree: etree._ElementTree
-    toc_label: str | None  # None: not in the table of contents
+@dataclass(frozen=True)
+class PageList:
+    """Where the print edition's pages begin in the text: (page number, chapter id, words).
+
+    The EPUB carries them as page-break markers and a page-list nav, so that a reader can
+    follow a seminar's "page 12" (EPUB Accessibility 1.1, pageBreakSource). Made from the
+    laid-out print pages (writers/pdf.py ``page_map``).
+    """
+
+    breaks: tuple[tuple[int, str, str], ...]
 
 
 def write_epub(
-    book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None
+    book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None,
+    page_list: PageList | None = None,
 ) -> None:
-    write_package(book, out, stylesheets=stylesheets, source_date_epoch=source_date_epoch)
+    write_package(book, out, stylesheets=stylesheets, source_date_epoch=source_date_epoch,
+                  page_list=page_list)
 
 
 def write_package(
@@ -95,6 +85,7 @@ def write_package(
     stylesheets: list[Path],
     source_date_epoch: int | None = None,
     finish_document: DocumentFilter | None = None,
+    page_list: PageList | None = None,
 ) -> None:
     """Write the EPUB to ``out``; ``finish_document`` may change each page (KEPUB spans)."""
     if source_date_epoch is not None:
@@ -103,49 +94,54 @@ def write_package(
         modified = datetime.now(UTC).replace(microsecond=0)
 
     css = _stylesheet_items(stylesheets)
-    css_hrefs = [f"../{item.file_name}" for item in css]
+    media = _media_names(book)
+    options = RenderOptions(
+        notes="end-of-chapter",
+        stylesheets=tuple(f"../{item.file_name}" for item in css),
+        asset_href=lambda href: f"../{media[href]}",
+        link=lambda page, fragment: f"{page}.xhtml" + (f"#{fragment}" if fragment else ""),
+        math="mathml",
+    )
+    pages = html.render_book(book, options)
     cover = cover_image(book, stylesheets[0].parent if stylesheets else None)
-    documents = content_documents(book, css_hrefs)
-    documents.insert(0, ContentDocument(
-        "cover", f"{TEXT_DIR}/cover.xhtml",
-        xhtml.cover_document(book, css_hrefs, f"../{cover.file_name}"), None,
-    ))
+    pages.insert(0, html.cover_image_page(book, options, f"../{cover.file_name}"))
+    contents = next(page for page in pages if page.kind == "contents")
+    if page_list is not None:
+        page_list = _mark_page_breaks(pages, page_list)
+    _navigation(book, contents, pages, page_list)
     if finish_document is not None:
-        for document in documents:
-            finish_document(document.tree)
-    nav = navigation_document(book, documents, css_hrefs)
+        for page in pages:
+            finish_document(page.tree)
 
     package = epub.EpubBook()
-    _set_metadata(package, book)
+    _set_metadata(package, book, page_list)
     package.add_item(cover)
     # EPUB 2 readers (and Kindle's converter) find the cover through this meta, not the
     # manifest property.
     package.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
     for item in css:
         package.add_item(item)
+    for index, asset in enumerate(book.assets, 1):
+        package.add_item(epub.EpubItem(uid=f"image-{index}", file_name=media[asset.href],
+                                       media_type=asset.media_type,
+                                       content=asset.path.read_bytes()))
     items = {}
-    # Spine: cover, title page, contents, then the text.
-    front = 2 if documents[0].uid == "cover" else 1
-    for document in [*documents[:front], nav, *documents[front:]]:
-        item = epub.EpubItem(
-            uid=document.uid,
-            file_name=document.href,
-            media_type="application/xhtml+xml",
-            content=xhtml.serialize(document.tree),
-        )
-        item.properties = ["nav"] if document is nav else []
-        items[document.uid] = package.add_item(item)
+    for page in pages:
+        item = epub.EpubItem(uid=page.uid, file_name=f"{TEXT_DIR}/{page.uid}.xhtml",
+                             media_type="application/xhtml+xml", content=html.serialize(page.tree))
+        item.properties = _properties(page, contents)
+        items[page.uid] = package.add_item(item)
     package.add_item(epub.EpubNcx())
     package.spine = list(items.values())
     package.toc = [
-        epub.Link(document.href, document.toc_label, f"nav-{document.uid}")
-        for document in documents
-        if document.toc_label
+        epub.Link(f"{TEXT_DIR}/{page.uid}.xhtml", page.toc_label, f"nav-{page.uid}")
+        for page in pages
+        if page.toc_label
     ]
 
     buffer = io.BytesIO()
-    options = dict(WRITER_OPTIONS, mtime=modified)
-    writer = epub.EpubWriter(buffer, package, options)
+    options_ = dict(WRITER_OPTIONS, mtime=modified)
+    writer = epub.EpubWriter(buffer, package, options_)
     writer.process()
     writer.write()
     _reproducible_zip(
@@ -154,6 +150,31 @@ def write_package(
         modified,
         {OPF_PATH: lambda data: _package_lang(data, book), NCX_PATH: _ncx_depth},
     )
+
+
+def _media_names(book: Book) -> dict[str, str]:
+    """Each image's file name in the package: media/ and its manuscript path, made safe for a
+    URL and a zip name (no spaces, no percent-encoding to get wrong), unique."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for asset in book.assets:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", asset.href.rsplit(".", 1)[0]).strip("-") or "image"
+        suffix = "." + asset.href.rsplit(".", 1)[-1].lower() if "." in asset.href else ""
+        name, number = f"{MEDIA_DIR}/{stem}{suffix}", 1
+        while name in used:
+            number += 1
+            name = f"{MEDIA_DIR}/{stem}-{number}{suffix}"
+        used.add(name)
+        names[asset.href] = name
+    return names
+
+
+def _properties(page: Page, contents: Page) -> list[str]:
+    properties = ["nav"] if page is contents else []
+    # OPF-014: a content document with MathML must say so in the manifest.
+    if page.tree.find(".//{http://www.w3.org/1998/Math/MathML}math") is not None:
+        properties.append("mathml")
+    return properties
 
 
 def cover_image(book: Book, styles_dir: Path | None) -> epub.EpubItem:
@@ -169,7 +190,7 @@ def cover_image(book: Book, styles_dir: Path | None) -> epub.EpubItem:
             raise ManuscriptError("no styles folder to make a cover from", hint="pass --styles DIR")
         # Everything the cover's layout can read: its HTML, every stylesheet, every font.
         inputs = sorted(styles_dir.glob("*.css")) + sorted((styles_dir / "fonts").glob("*"))
-        key = [cover.cover_html(book), *(f.read_bytes() for f in inputs), "cover 1"]
+        key = [cover.cover_html(book), *(f.read_bytes() for f in inputs), "cover 2"]
         data = cache.cached("cover", key, lambda: cover.render_cover_png(book, styles_dir))
         suffix = ".png"
     media_type = "image/png" if suffix == ".png" else "image/jpeg"
@@ -194,7 +215,7 @@ def _stylesheet_items(stylesheets: list[Path]) -> list[epub.EpubItem]:
             ) from exc
         name = Path(path).name if Path(path).name not in seen else f"{index}-{Path(path).name}"
         seen.add(name)
-        uid = xhtml.safe_id(f"css-{Path(name).stem}")
+        uid = html_id(f"css-{Path(name).stem}")
         items.append(
             epub.EpubItem(
                 uid=uid, file_name=f"{CSS_DIR}/{name}", media_type="text/css", content=content
@@ -203,122 +224,147 @@ def _stylesheet_items(stylesheets: list[Path]) -> list[epub.EpubItem]:
     return items
 
 
-def content_documents(book: Book, css_hrefs: list[str]) -> list[ContentDocument]:
-    """Title page, chapters and colophon, in reading order."""
-    documents = [
-        ContentDocument(
-            "titlepage", f"{TEXT_DIR}/titlepage.xhtml", xhtml.title_page(book, css_hrefs), None
-        )
-    ]
-    for index, chapter in enumerate(book.chapters):
-        tree = xhtml.chapter_document(book, chapter, css_hrefs, first=index == 0)
-        documents.append(
-            ContentDocument(
-                xhtml.safe_id(chapter.id),
-                f"{TEXT_DIR}/{xhtml.safe_id(chapter.id)}.xhtml",
-                tree,
-                toc_label(book, tree, index),
-            )
-        )
-    if book.bibliography:
-        documents.append(
-            ContentDocument(
-                "bibliography", f"{TEXT_DIR}/bibliography.xhtml",
-                xhtml.bibliography_document(book, css_hrefs), book.bibliography_title,
-            )
-        )
-    if book.corrections:
-        documents.append(
-            ContentDocument(
-                "editorial-note", f"{TEXT_DIR}/editorial-note.xhtml",
-                xhtml.editorial_note_document(book, css_hrefs),
-                xhtml.label(book, "editorial_note").text,
-            )
-        )
-    colophon = xhtml.colophon(book, css_hrefs)
-    documents.append(
-        ContentDocument(
-            "colophon", f"{TEXT_DIR}/colophon.xhtml", colophon, xhtml.label(book, "colophon").text
-        )
-    )
-    return documents
+def html_id(value: str) -> str:
+    from samizdat.readers.extensions.attributes import safe_id
+
+    return safe_id(value)
 
 
-def toc_label(book: Book, tree: etree._ElementTree, index: int) -> str | None:
-    """The chapter's heading; an untitled opening gets the book's title; other untitled: none.
-
-    The untitled opening is where the text starts, and the table of contents must reach it; it
-    reads under the book's title (its document ``<title>`` is that too), and inventing a word
-    ("Prologue") would give the author a heading they did not write. An untitled chapter later
-    on continues the one before it, so it gets no entry rather than an empty or made-up one.
-    """
-    heading = xhtml.heading_text(tree)
-    if heading:
-        return heading
-    return book.metadata.title if index == 0 else None
-
-
-def navigation_document(
-    book: Book, documents: list[ContentDocument], css_hrefs: list[str]
-) -> ContentDocument:
-    contents = xhtml.label(book, "contents")
-    tree, body = xhtml.new_document(book, contents.text, css_hrefs, "frontmatter")
-    toc = xhtml.sub(
-        body, "nav", id="toc", role="doc-toc", epub_type="toc", aria_labelledby="toc-title"
-    )
-    toc.set("class", "toc")
-    xhtml.labelled(toc, "h1", contents, id="toc-title")
-    entries = xhtml.sub(toc, "ol")
-    for document in documents:
-        if document.toc_label:
-            item = xhtml.sub(entries, "li")
-            xhtml.sub(item, "a", document.toc_label, href=Path(document.href).name)
-
-    # Landmarks are for the reading system's menu, not for reading: hidden (EPUB 3.3 sec. 7.4).
-    landmarks = xhtml.sub(
-        body,
-        "nav",
-        id="landmarks",
-        epub_type="landmarks",
-        aria_labelledby="landmarks-title",
-        hidden="hidden",
-    )
-    xhtml.labelled(landmarks, "h2", xhtml.label(book, "landmarks"), id="landmarks-title")
-    entries = xhtml.sub(landmarks, "ol")
-    for document in documents:
-        if document.uid == "cover":
-            xhtml.labelled(
-                xhtml.sub(entries, "li"), "a", xhtml.label(book, "cover"),
-                href=Path(document.href).name, epub_type="cover",
-            )
-    xhtml.labelled(xhtml.sub(entries, "li"), "a", contents, href="nav.xhtml#toc", epub_type="toc")
-    chapter_uids = [xhtml.safe_id(chapter.id) for chapter in book.chapters]
-    first_chapter = next(d for d in documents if d.uid in chapter_uids)
-    xhtml.labelled(
-        xhtml.sub(entries, "li"),
-        "a",
-        xhtml.label(book, "start"),
-        href=Path(first_chapter.href).name,
-        epub_type="bodymatter",
-    )
-    noted = next((c for c in book.chapters if c.notes), None)
-    if noted is not None:
-        # The notes live at the end of each chapter; the landmark leads to the first of them.
-        page = f"{xhtml.safe_id(noted.id)}.xhtml"
-        xhtml.labelled(
-            xhtml.sub(entries, "li"), "a", xhtml.label(book, "notes"),
-            href=f"{page}#{xhtml.safe_id(noted.id)}-endnotes", epub_type="endnotes",
-        )
-    for document in documents:
-        if document.uid == "bibliography":
-            xhtml.sub(
-                xhtml.sub(entries, "li"), "a", book.bibliography_title,
-                href=Path(document.href).name, epub_type="bibliography",
-            )
-    return ContentDocument("nav", f"{TEXT_DIR}/nav.xhtml", tree, None)
+def _navigation(book: Book, contents: Page, pages: list[Page], page_list: PageList | None) -> None:
+    """The contents page as the EPUB's navigation document: its toc nav is the renderer's;
+    landmarks (for the reading system's menu, not for reading: hidden, EPUB 3.3 sec. 7.4)
+    and the page list are the EPUB's own."""
+    body = contents.body
+    landmarks = html.sub(body, "nav", id="landmarks", epub_type="landmarks",
+                         aria_labelledby="landmarks-title", hidden="hidden")
+    html.labelled(landmarks, "h2", html.label(book, "landmarks"), id="landmarks-title")
+    entries = html.sub(landmarks, "ol")
+    first_chapter = next(page for page in pages if page.kind == "chapter")
+    noted = next((page for page in pages if page.chapter and page.chapter.notes), None)
+    for page in pages:
+        target, kind, text = f"{page.uid}.xhtml", page.landmark, None
+        if page.kind == "cover":
+            text = html.label(book, "cover")
+        elif page is contents:
+            target, text = "contents.xhtml#toc", html.label(book, "contents")
+        elif page is first_chapter:
+            kind, text = "bodymatter", html.label(book, "start")
+        elif page.kind == "bibliography":
+            text = html.labels.Label(page.title, None)
+        if text is not None:
+            html.labelled(html.sub(entries, "li"), "a", text, href=target, epub_type=kind)
+        if page is noted:
+            # The notes live at the end of each chapter; the landmark leads to the first of them.
+            html.labelled(html.sub(entries, "li"), "a", html.label(book, "notes"),
+                          href=f"{page.uid}.xhtml#{page.uid}-endnotes", epub_type="endnotes")
+    if page_list is not None and page_list.breaks:
+        nav = html.sub(body, "nav", id="page-list", epub_type="page-list", role="doc-pagelist",
+                       aria_labelledby="page-list-title", hidden="hidden")
+        html.labelled(nav, "h2", html.label(book, "pages"), id="page-list-title")
+        items = html.sub(nav, "ol")
+        for number, chapter_id, _words in page_list.breaks:
+            html.sub(html.sub(items, "li"), "a", str(number),
+                     href=f"{chapter_id}.xhtml#page-{number}")
 
 
-def _set_metadata(package: epub.EpubBook, book: Book) -> None:
+def _mark_page_breaks(pages: list[Page], page_list: PageList) -> PageList:
+    """A page-break marker where each print page begins: before the first words of the page,
+    found in the chapter's text after the previous page's (EPUB SSV pagebreak, DPUB-ARIA
+    doc-pagebreak). Returns the breaks that were placed: a page whose words cannot be found
+    is left out of the list rather than put in the wrong place."""
+    chapters = {page.uid: page for page in pages if page.body.find(f"{html.X}section") is not None}
+    cursors: dict[str, int] = {}
+    kept = []
+    for number, chapter_id, words in page_list.breaks:
+        page = chapters.get(chapter_id)
+        if page is None:
+            continue
+        placed = _insert_break(page, number, words, cursors.get(chapter_id, 0))
+        if placed is not None:
+            cursors[chapter_id] = placed
+            kept.append((number, chapter_id, words))
+    return PageList(tuple(kept))
+
+
+def _insert_break(page: Page, number: int, words: str, start: int) -> int | None:
+    """Insert the marker at the first place at or after text slot ``start`` where ``words``
+    begin; return the slot after the marker, or None."""
+    marker = etree.Element(f"{html.X}span", id=f"page-{number}", role="doc-pagebreak")
+    marker.set(html.EPUB_TYPE, "pagebreak")
+    marker.set("aria-label", str(number))
+    section = page.body.find(f"{html.X}section")
+    if not words:  # the page begins with the chapter
+        section.insert(0, marker)
+        return start
+    slots = [(element, slot) for element in section.iter()
+             if isinstance(element.tag, str) and element.tag != f"{html.X}aside"
+             for slot in ("text", "tail")]
+    for index in range(start, len(slots)):
+        element, slot = slots[index]
+        text = getattr(element, slot) or ""
+        found = text.find(words)
+        if found < 0:
+            continue
+        marker.tail = text[found:]
+        setattr(element, slot, text[:found])
+        if slot == "text":
+            element.insert(0, marker)
+        else:
+            element.addnext(marker)
+        return index + 1
+    return None
+
+
+def accessibility(book: Book, page_list: PageList | None) -> list[tuple[str, str]]:
+    """What a reading system or bookshop tells a reader before they buy (EPUB Accessibility
+    1.1 sec. 2; schema.org accessibility properties), derived from what the book contains."""
+    images = list(book.assets)
+    described = [a for a in images if a.alt.strip()]
+    has_math = any(chapter.content.find(f".//{MATH}") is not None for chapter in book.chapters)
+    found = [("schema:accessMode", "textual"), ("schema:accessMode", "visual")]
+    # Text alone suffices when every image the text shows is described in words (the cover's
+    # alt text names the book); an undescribed image leaves visual needed.
+    if len(described) == len(images):
+        found.append(("schema:accessModeSufficient", "textual"))
+    found.append(("schema:accessModeSufficient", "textual,visual"))
+    found += [("schema:accessibilityFeature", "alternativeText")] if len(described) == len(images) else []
+    found += [("schema:accessibilityFeature", feature) for feature in (
+        "structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")]
+    if has_math:
+        found.append(("schema:accessibilityFeature", "MathML"))
+    if page_list is not None and page_list.breaks:
+        found += [("schema:accessibilityFeature", "pageBreakMarkers"),
+                  ("schema:accessibilityFeature", "pageNavigation")]
+    found.append(("schema:accessibilityHazard", "none"))
+    found.append(("schema:accessibilitySummary", _summary(book, images, described, has_math,
+                                                         page_list)))
+    # The exact conformance string of EPUB Accessibility 1.1 sec. 2.1 (“EPUB Accessibility
+    # 1.1 - WCAG 2.x Level X”); Ace reads it.
+    found.append(("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"))
+    return found
+
+
+def _summary(book, images, described, has_math, page_list) -> str:
+    if not images:
+        pictures = "its only image is the cover, described in words"
+    elif len(described) == len(images):
+        pictures = (f"besides the cover it shows {len(images)} "
+                    f"image{'s' if len(images) > 1 else ''}, each described in words")
+    else:
+        pictures = (f"besides the cover it shows {len(images)} images, "
+                    f"{len(images) - len(described)} of them without a description")
+    parts = [f"The text is complete as text: {pictures}."]
+    if has_math:
+        parts.append("Mathematics is in MathML.")
+    parts.append("Headings, a table of contents and landmarks; notes are linked to their place "
+                 "in the text and back.")
+    if page_list is not None and page_list.breaks:
+        parts.append("Page numbers follow the print edition.")
+    parts.append("Fonts and sizes follow the reader’s settings.")
+    return " ".join(parts)
+
+
+def _set_metadata(package: epub.EpubBook, book: Book, page_list: PageList | None) -> None:
     meta = book.metadata
     package.IDENTIFIER_ID = "pub-id"
     package.set_identifier(meta.identifier)
@@ -341,7 +387,10 @@ def _set_metadata(package: epub.EpubBook, book: Book) -> None:
         # dc:creator for authors, dc:contributor for the rest (EPUB 3.3 sec. 5.5.3.2.3).
         element = "creator" if person.role == "aut" else "contributor"
         uid = f"{element}-{index}"
-        package.add_metadata("DC", element, person.name, {"id": uid})
+        attributes = {"id": uid}
+        if person.lang:
+            attributes["{http://www.w3.org/XML/1998/namespace}lang"] = person.lang
+        package.add_metadata("DC", element, person.name, attributes)
         refine(uid, "role", person.role, "marc:relators")
         if person.file_as:
             refine(uid, "file-as", person.file_as)
@@ -356,14 +405,20 @@ def _set_metadata(package: epub.EpubBook, book: Book) -> None:
             package.add_metadata("DC", element, value)
     for subject in meta.subjects:
         package.add_metadata("DC", "subject", subject)
-    for prop, value in ACCESSIBILITY:
+    for prop, value in accessibility(book, page_list):
         package.add_metadata(None, "meta", value, {"property": prop})
     package.add_metadata(None, "meta", CERTIFIER, {"property": "a11y:certifiedBy"})
+    if page_list:
+        # Where the page numbers of the page list come from (EPUB Accessibility 1.1 sec. 4.1):
+        # the print edition, identified as ours.
+        package.add_metadata("DC", "source", f"{meta.identifier}#print")
+        package.add_metadata(None, "meta", f"{meta.identifier}#print",
+                             {"property": "pageBreakSource"})
 
 
 def _package_lang(opf: bytes, book: Book) -> bytes:
     root = etree.fromstring(opf)
-    root.set(xhtml.XML_LANG, book.metadata.lang)
+    root.set(html.XML_LANG, book.metadata.lang)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

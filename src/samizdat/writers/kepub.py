@@ -15,8 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from samizdat.document import Book
-from samizdat.writers.epub import write_package
-from samizdat.writers.xhtml import XHTML_NS
+from samizdat.writers.epub import PageList, write_package
+from samizdat.writers.html import XHTML_NS
 
 # Blocks whose text Kobo counts as one paragraph. A block holding another (li > p) is not one.
 PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "caption"}
@@ -27,7 +27,8 @@ _SENTENCE = re.compile(r".+?(?:[.!?…]+[”’\"'»)\]]*(?:\s+|$)|$)", re.S)
 
 
 def write_kepub(
-    book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None
+    book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None,
+    page_list: PageList | None = None,
 ) -> None:
     write_package(
         book,
@@ -35,6 +36,7 @@ def write_kepub(
         stylesheets=stylesheets,
         source_date_epoch=source_date_epoch,
         finish_document=kobo_markup,
+        page_list=page_list,
     )
 
 

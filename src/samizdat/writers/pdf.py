@@ -1,8 +1,9 @@
 """The print writer: a Book as a paginated PDF (the A5 pamphlet and its other page sizes).
 
-Python builds the structure (cover, title page, contents, chapters, back cover) as one HTML
-document with classes; every visual decision lives in ``styles/print.css``. WeasyPrint lays it
-out. Three guards make the output trustworthy:
+The pages are the one renderer's (``html.py``), with each note at its call (floated to the
+foot of the page by print.css) and running heads; this module joins them into one HTML
+document after the front cover and hands it to WeasyPrint. Every visual decision lives in
+``styles/print.css``. Three guards make the output trustworthy:
 
 - a fetcher that reads only files under ``allowed_roots`` (see ``fetcher.py``);
 - every WeasyPrint warning or error becomes a ``BuildError``: WeasyPrint reports ignored CSS,
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,8 +27,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from samizdat.document import Book, Chapter, Note
+from lxml import etree
+
+from samizdat.document import Book
 from samizdat.errors import BuildError
+from samizdat.writers import html
+from samizdat.writers.epub import PageList
 from samizdat.writers.fetcher import ManuscriptFetcher
 from samizdat.writers.weasyprint_fixes import print_layout_rules
 
@@ -33,22 +40,20 @@ from samizdat.writers.weasyprint_fixes import print_layout_rules
 #: which WeasyPrint 70 does not implement; weasyprint_fixes.print_layout_rules enforces it.
 MAX_HYPHENATED_LINES = 2
 
-#: Heading of the contents page, by primary language subtag of ``metadata.lang``.
-CONTENTS_LABEL = {
-    "en": "Contents",
-    "de": "Inhalt",
-    "fr": "Table des matières",
-    "es": "Índice",
-    "it": "Indice",
-    "pt": "Sumário",
-    "ru": "Содержание",
-    "uk": "Зміст",
-    "pl": "Spis treści",
-    "cs": "Obsah",
-}
+@dataclass(frozen=True)
+class Pamphlet:
+    """A laid-out print edition: the PDF, and where each of its pages begins in the text."""
+
+    pdf: bytes
+    page_list: PageList
 
 
-def render_pamphlet(
+def render_pamphlet(book: Book, **options) -> bytes:
+    """Lay the book out and return the PDF bytes (see ``lay_out_pamphlet``)."""
+    return lay_out_pamphlet(book, **options).pdf
+
+
+def lay_out_pamphlet(
     book: Book,
     *,
     page_size: str,
@@ -56,14 +61,15 @@ def render_pamphlet(
     allowed_roots: list[Path],
     pdf_variant: str | None = None,
     source_date_epoch: int | None = None,
-) -> bytes:
-    """Lay the book out on ``page_size`` pages (a CSS ``size`` value) and return the PDF bytes.
+) -> Pamphlet:
+    """Lay the book out on ``page_size`` pages (a CSS ``size`` value).
 
     ``source_date_epoch`` fixes the PDF dates (the build reads ``SOURCE_DATE_EPOCH`` once, in
     build.py, for every writer); without it the PDF carries no dates at all, so that two
     renders of the same input are always byte-identical.
     """
-    html = pamphlet_html(book, source_date_epoch=source_date_epoch)
+    pages = html.render_book(book, PRINT)
+    document_html = pamphlet_html(book, source_date_epoch=source_date_epoch, pages=pages)
     fetcher = ManuscriptFetcher(allowed_roots)
     records: list[logging.LogRecord] = []
     try:
@@ -82,7 +88,7 @@ def render_pamphlet(
                               font_config=font_config))
             with print_layout_rules(max_hyphenated_lines=MAX_HYPHENATED_LINES):
                 document = HTML(
-                    string=html,
+                    string=document_html,
                     base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
                     url_fetcher=fetcher,
                 ).render(stylesheets=sheets, font_config=font_config)
@@ -105,7 +111,36 @@ def render_pamphlet(
         raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
                          hint="fix the stylesheet or the manuscript reference it names")
     require_own_fonts(document, fetcher)
-    return pdf
+    return Pamphlet(pdf, page_map(document, {page.uid for page in pages}))
+
+
+def page_map(document, uids: set[str]) -> PageList:
+    """For each page, the section it begins in and its first words (for the EPUB's page list).
+
+    The page's boxes are walked in order; the last box seen of a section with one of
+    ``uids`` names the section, and the first line of text after it gives the words. Notes,
+    running heads and margin boxes are not the page's text. Pages with no text are left out.
+    """
+    breaks = []
+    for number, page in enumerate(document.pages, 1):
+        root = page._page_box.children[0] if page._page_box.children else None
+        section, words = None, None
+        for box in root.descendants() if root is not None else ():
+            element = getattr(box, "element", None)
+            if element is None:
+                continue
+            classes = (element.get("class") or "").split()
+            if element.get("id") in uids and element.tag == "section":
+                section = element.get("id")
+            if "footnote" in classes or "note-paragraph" in classes:
+                continue
+            text = getattr(box, "text", None)
+            if section is not None and text and text.strip() and type(box).__name__ == "TextBox":
+                words = " ".join(text.split()[:4])
+                break
+        if section is not None and words:
+            breaks.append((number, section, words))
+    return PageList(tuple(breaks))
 
 
 def require_own_fonts(document, fetcher: ManuscriptFetcher) -> None:
@@ -170,156 +205,39 @@ def _add_xmp_packet(document, pdf, *, subjects: list[str]) -> None:
     pdf.catalog["Metadata"] = stream.reference
 
 
-def pamphlet_html(book: Book, *, source_date_epoch: int | None = None) -> str:
-    """The whole pamphlet as one HTML document, in reading order."""
+def pamphlet_html(book: Book, *, source_date_epoch: int | None = None,
+                  pages: list[html.Page] | None = None) -> str:
+    """The whole pamphlet as one HTML document, in reading order: the front cover, then the
+    renderer's pages (title page, contents, chapters, back matter, back cover)."""
     meta = book.metadata
-    authors = ", ".join(author.name for author in meta.authors)
-
-    html = ET.Element("html", lang=meta.lang)
-    head = ET.SubElement(html, "head")
-    ET.SubElement(head, "meta", charset="utf-8")
-    ET.SubElement(head, "title").text = meta.full_title
+    document = etree.Element("html", lang=meta.lang)
+    head = etree.SubElement(document, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "title").text = meta.full_title
     # WeasyPrint reads these <meta> names into the PDF Info dictionary and XMP.
     for author in meta.authors:
-        ET.SubElement(head, "meta", name="author", content=author.name)
+        etree.SubElement(head, "meta", name="author", content=author.name)
     if meta.description:
-        ET.SubElement(head, "meta", name="description", content=meta.description)
+        etree.SubElement(head, "meta", name="description", content=meta.description)
     if meta.subjects:
-        ET.SubElement(head, "meta", name="keywords", content=", ".join(meta.subjects))
-    ET.SubElement(head, "meta", name="generator", content="samizdat")
+        etree.SubElement(head, "meta", name="keywords", content=", ".join(meta.subjects))
+    etree.SubElement(head, "meta", name="generator", content="samizdat")
     if source_date_epoch is not None:
         stamp = datetime.fromtimestamp(source_date_epoch, timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
-        ET.SubElement(head, "meta", name="dcterms.created", content=stamp)
-        ET.SubElement(head, "meta", name="dcterms.modified", content=stamp)
-
-    body = ET.SubElement(html, "body", {"data-book-title": meta.title})
-
-    cover = ET.SubElement(body, "section", {"class": "cover", "id": "cover"})
-    _text(cover, "h1", meta.title, "cover-title")
-    _text(cover, "p", meta.subtitle, "cover-subtitle")
-    _text(cover, "p", authors, "cover-author")
-
-    title_page = ET.SubElement(body, "section", {"class": "title-page", "id": "title-page"})
-    _text(title_page, "h1", meta.title, "title-page-title")
-    _text(title_page, "p", meta.subtitle, "title-page-subtitle")
-    _text(title_page, "p", authors, "title-page-author")
-    _text(title_page, "p", meta.publisher, "title-page-publisher")
-
-    titled = [chapter for chapter in book.chapters if chapter.title]
-    back = back_matter(book)
-    if titled:
-        contents = ET.SubElement(body, "nav", {"class": "contents", "id": "contents"})
-        label = CONTENTS_LABEL.get(meta.lang.split("-")[0].lower(), CONTENTS_LABEL["en"])
-        _text(contents, "h2", label, "contents-heading")
-        entries = ET.SubElement(contents, "ol")
-        for chapter in titled:
-            entry = ET.SubElement(ET.SubElement(entries, "li"), "a", href=f"#{chapter.id}")
-            entry.text = chapter.title
-        for section in back:
-            heading = section.find("h1")
-            if section.get("id") in ("bibliography", "editorial-note") and heading is not None:
-                item = ET.SubElement(entries, "li", {"class": "back-matter-entry"})
-                entry = ET.SubElement(item, "a", href=f"#{section.get('id')}")
-                entry.text = "".join(heading.itertext())
-
-    for chapter in book.chapters:
-        body.append(_chapter_section(chapter, meta.title))
-
-    body.extend(back)
-
-    back = ET.SubElement(body, "section", {"class": "back-cover", "id": "back-cover"})
-    _text(back, "p", meta.description, "back-cover-description")
-
+        etree.SubElement(head, "meta", name="dcterms.created", content=stamp)
+        etree.SubElement(head, "meta", name="dcterms.modified", content=stamp)
+    body = etree.SubElement(document, "body", {"data-book-title": meta.title})
+    sections = [html.cover_section(book)]
+    for page in pages if pages is not None else html.render_book(book, PRINT):
+        sections += [child for child in page.body if isinstance(child.tag, str)]
+    body.extend(html.as_html(sections))
     # method="html": WeasyPrint parses HTML5, where "<span/>" would open a span, not close it.
-    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+    return "<!DOCTYPE html>\n" + etree.tostring(document, encoding="unicode", method="html")
 
 
-def _chapter_section(chapter: Chapter, book_title: str) -> ET.Element:
-    section = ET.fromstring(f"<section>{chapter.body}</section>")
-    section.set("class", "chapter")
-    section.set("id", chapter.id)
-    # An empty first child carries the running head (why not the section: see print.css).
-    mark = ET.Element("div", {"class": "running-head-mark",
-                              "data-running-head": chapter.title or book_title})
-    section.insert(0, mark)
-    place_notes(section, chapter.notes)
-    return section
-
-
-def place_notes(section: ET.Element, notes: list[Note]) -> None:
-    """Put each note at its call, as ``<span class="footnote">`` for ``float: footnote``.
-
-    The notes transform left a call ``<a class="noteref" id="noteref-N" href="#note-N">N</a>``
-    where each note belongs. The call stays, so that it is a link in the PDF (WeasyPrint's own
-    ::footnote-call cannot be one; print.css draws none), and the note follows it with no
-    space between, so that both always fall on the same line. The number is the model's.
-    """
-    by_id = {note.id: note for note in notes}
-    parents = {child: parent for parent in section.iter() for child in parent}
-    for call in list(section.iter("a")):
-        if "noteref" not in call.get("class", "").split():
-            continue
-        note = by_id[call.get("href", "").lstrip("#")]
-        span = ET.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
-                                   "data-note-number": str(note.number)})
-        _fill_note(span, ET.fromstring(f"<div>{note.body}</div>"))
-        span.tail, call.tail = call.tail, None
-        parent = parents[call]
-        parent.insert(list(parent).index(call) + 1, span)
-
-
-def _fill_note(note: ET.Element, body: ET.Element) -> None:
-    # A <p> inside the inline <span> would make the HTML parser close the surrounding paragraph,
-    # so each paragraph of the note becomes a block-displayed span.
-    blocks = [(p.text, list(p)) for p in body] if len(body) else [(body.text, [])]
-    for text, children in blocks:
-        paragraph = ET.SubElement(note, "span", {"class": "note-paragraph"})
-        paragraph.text = text
-        paragraph.extend(children)
-
-
-def back_matter(book: Book) -> list[ET.Element]:
-    """Bibliography, editorial note and colophon: the same documents the EPUB carries."""
-    from samizdat.writers import xhtml
-
-    trees = []
-    if book.bibliography:
-        trees.append(xhtml.bibliography_document(book, []))
-    if book.corrections:
-        trees.append(xhtml.editorial_note_document(book, []))
-    trees.append(xhtml.colophon(book, []))
-    sections = []
-    for tree in trees:
-        section = _plain_html(tree.getroot().find(f"{{{xhtml.XHTML_NS}}}body")[0])
-        section.set("class", (section.get("class", "") + " back-matter").strip())
-        heading = section.find("h1")
-        if heading is not None:
-            section.insert(0, ET.Element("div", {
-                "class": "running-head-mark",
-                "data-running-head": " ".join("".join(heading.itertext()).split()),
-            }))
-        sections.append(section)
-    return sections
-
-
-def _plain_html(element) -> ET.Element:
-    """An lxml XHTML element as a plain ElementTree element: no namespaces, no epub:type."""
-    from lxml import etree
-
-    copy = ET.fromstring(etree.tostring(element, encoding="unicode"))
-    for node in copy.iter():
-        node.tag = node.tag.rsplit("}", 1)[-1]
-        for name in [n for n in node.attrib if n.startswith("{")]:
-            value = node.attrib.pop(name)
-            if name.endswith("}lang"):
-                node.set("lang", value)
-    return copy
-
-
-def _text(parent: ET.Element, tag: str, text: str | None, css_class: str) -> None:
-    if text:
-        ET.SubElement(parent, tag, {"class": css_class}).text = text
+#: The print edition's rendering: notes at the call, running heads, the back cover.
+PRINT = html.RenderOptions(notes="at-call", running_heads=True, math="tex", back_cover=True)
 
 
 class _weasyprint_log:

@@ -1,9 +1,9 @@
-"""Pandoc citation syntax (``[see @key, p. 12; -@other]``) for Python-Markdown.
+"""Pandoc citation syntax (``[see @key, p. 12; -@other]``, ``@key says``) for Python-Markdown.
 
 The scanning is readers/citation_syntax.py's (shared with the lint, and held to pandoc's own
 reading by its tests). This extension only carries what it finds through Python-Markdown: a
 preprocessor swaps each citation for a placeholder that no Markdown rule touches, and an inline
-processor turns the placeholder into ``<span data-citation="N"/>``, N indexing
+processor turns the placeholder into ``<samizdat-cite index="N"/>``, N indexing
 ``md.citations``. Formatting and numbering are the notes transform's job, on the model.
 
 Working on the raw text, before Python-Markdown parses it, is what keeps ``[@key]`` from being
@@ -28,12 +28,16 @@ from samizdat.readers.citation_syntax import Citation, find_citations
 _OPEN, _CLOSE = "\uf8f0", "\uf8f1"
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
+#: The element the reader turns into the model's CITE.
+TAG = "samizdat-cite"
+
 
 @dataclass(frozen=True)
 class FoundCitation:
     citation: Citation
     text: str  # the citation as written: "[see @a, p. 12]"
     line: int  # 1-based, in the chapter file
+    column: int  # 1-based
 
 
 class CitationPreprocessor(Preprocessor):
@@ -46,7 +50,8 @@ class CitationPreprocessor(Preprocessor):
             pieces.append(text[position : citation.start])
             pieces.append(f"{_OPEN}{len(found)}{_CLOSE}")
             line = text.count("\n", 0, citation.start) + 1
-            found.append(FoundCitation(citation, text[citation.start : citation.end], line))
+            column = citation.start - (text.rfind("\n", 0, citation.start) + 1) + 1
+            found.append(FoundCitation(citation, text[citation.start : citation.end], line, column))
             position = citation.end
         pieces.append(text[position:])
         return "".join(pieces).split("\n")
@@ -54,8 +59,8 @@ class CitationPreprocessor(Preprocessor):
 
 class CitationInlineProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        element = ET.Element("span")
-        element.set("data-citation", m.group(1))
+        element = ET.Element(TAG)
+        element.set("index", m.group(1))
         return element, m.start(0), m.end(0)
 
 
@@ -64,7 +69,8 @@ class CitationExtension(Extension):
         self.md = md
         md.citations = []
         md.registerExtension(self)
-        # Above normalize_whitespace (30): the scanner's offsets are into the text as written.
+        # Above normalize_whitespace (30), and after front matter (40) has blanked its lines:
+        # the scanner's offsets and lines are into the text as written.
         md.preprocessors.register(CitationPreprocessor(md), "pandoc_citations", 35)
         # Above backtick (190): the placeholder is never inside code (the scanner skips code).
         md.inlinePatterns.register(
@@ -73,7 +79,3 @@ class CitationExtension(Extension):
 
     def reset(self) -> None:
         self.md.citations = []
-
-
-def makeExtension(**kwargs) -> CitationExtension:  # noqa: N802 (Python-Markdown's entry point)
-    return CitationExtension(**kwargs)

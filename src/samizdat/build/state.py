@@ -1,0 +1,76 @@
+"""What the last good build made, and from what: fingerprints of every edition's inputs.
+
+An edition is rebuilt when the digest of everything its output depends on (samizdat's own
+code, the manuscript, the styles and fonts, its settings, the epoch) differs from the one
+recorded with its output, or when the output itself changed or went missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import samizdat
+from samizdat.editions import Edition
+
+STATE_DIR = ".samizdat"  # inside the output folder: fingerprints of the last good outputs
+TEMP_SUFFIX = ".partial"
+
+
+def _hash_tree(digest, root: Path, label: str) -> None:
+    if not root.exists():
+        digest.update(f"{label}:absent\n".encode())
+        return
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(f"{label}:{path.relative_to(root).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def fingerprint(edition: Edition, manuscript_dir: Path, styles_dir: Path, epoch: int | None,
+                also: list[Edition] = ()) -> str:
+    """A digest of everything an edition's output depends on; ``also``: editions it takes
+    something from (the print edition an EPUB's page list follows)."""
+    digest = hashlib.sha256()
+    digest.update(f"samizdat {samizdat.__version__}\n".encode())
+    _hash_tree(digest, Path(samizdat.__file__).parent, "code")  # an edited writer rebuilds
+    _hash_tree(digest, manuscript_dir, "manuscript")
+    _hash_tree(digest, styles_dir, "styles")
+    for settings in (edition, *also):
+        digest.update(json.dumps(settings.settings(), sort_keys=True, default=str).encode())
+    digest.update(f"epoch:{epoch}\n".encode())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _state_path(out_dir: Path) -> Path:
+    return out_dir / STATE_DIR / "state.json"
+
+
+def read_state(out_dir: Path) -> dict:
+    try:
+        return json.loads(_state_path(out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(out_dir: Path, state: dict) -> None:
+    path = _state_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + TEMP_SUFFIX)
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """The cache of slow pure steps (samizdat.cache) that builds in ``out_dir`` share."""
+    return out_dir / STATE_DIR / "cache"

@@ -1,0 +1,95 @@
+"""The formats an edition can have, registered once: name, file suffix, stylesheets, how it
+is made and how it is checked.
+
+The edition table (editions.py), the build (build/) and ``samizdat check`` ask this registry
+instead of testing ``format == "epub"`` each in their own way (Sphinx registers its builders
+the same way: a class with a ``name``). A new format is one more entry here.
+
+How an entry is made depends on whether it is laid out on pages: an EPUB-like format is
+written from the book alone; a print format is made from the laid-out pages that every print
+edition of one page size shares (the pamphlet as it is, a booklet imposed from it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from samizdat.document import Book
+    from samizdat.editions import Edition
+    from samizdat.writers.epub import PageList
+    from samizdat.writers.pdf import Pamphlet
+
+EPUB_STYLES = ("common.css", "epub.css")
+PRINT_STYLES = ("print.css",)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str  # of the output file: "epub", "kepub.epub", "pdf"
+    stylesheets: tuple[str, ...]  # the defaults, in the styles folder, in cascade order
+    laid_out: bool  # made from the shared print layout (page-size and sheet sizes apply)
+    # EPUB-like: write(book, path, stylesheets, epoch, page_list); print: make(pamphlet, edition)
+    write: Callable[..., None] | None
+    make: Callable[[Pamphlet, Edition], bytes] | None
+    # samizdat check: (output, edition) -> problems, as (tool, severity, code, message, place)
+    check: Callable[[Path, Edition], list[tuple[str, str, str, str, str | None]]]
+
+
+def _write_epub(book: Book, path: Path, **options) -> None:
+    from samizdat.writers.epub import write_epub
+
+    write_epub(book, path, **options)
+
+
+def _write_kepub(book: Book, path: Path, **options) -> None:
+    from samizdat.writers.kepub import write_kepub
+
+    write_kepub(book, path, **options)
+
+
+def _pamphlet(pamphlet: Pamphlet, edition: Edition) -> bytes:
+    return pamphlet.pdf
+
+
+def _booklet(pamphlet: Pamphlet, edition: Edition) -> bytes:
+    from samizdat.writers import impose
+
+    return impose.impose_saddle_stitch(
+        pamphlet.pdf,
+        sheet_size=edition.sheet_size,
+        signature_sheets=edition.option("signature-sheets"),
+        creep_mm=float(edition.option("creep-mm", 0.0)),
+        marks=bool(edition.option("marks", False)),
+        duplex=edition.option("duplex", "short-edge"),
+    )
+
+
+def _check_epub(output: Path, edition: Edition) -> list[tuple]:
+    from samizdat.checks.outputs import validate_epub
+
+    return validate_epub(output)
+
+
+def _check_pdf(output: Path, edition: Edition) -> list[tuple]:
+    from samizdat.checks.pdf import check_pdf
+
+    return [("pdf", "error", p.code, p.message, None) for p in check_pdf(output, edition)]
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("epub", "epub", EPUB_STYLES, False, _write_epub, None, _check_epub),
+        Format("kepub", "kepub.epub", EPUB_STYLES, False, _write_kepub, None, _check_epub),
+        Format("pdf", "pdf", PRINT_STYLES, True, None, _pamphlet, _check_pdf),
+        Format("booklet", "pdf", PRINT_STYLES, True, None, _booklet, _check_pdf),
+    )
+}
+
+
+def format_of(name: str) -> Format:
+    return FORMATS[name]

@@ -1,0 +1,29 @@
+"""From manuscript folder to the book every writer renders: read, then transform, in one place.
+
+    Manuscript --read--> Book --notes (citations, numbering, bibliography)--> --typography--> Book
+
+The reader only reads; each transform is a function from model to model with its settings
+given explicitly (pandoc's filters are the model). Problems go to one Diagnostics list: the
+first error stops here, with its file and line; warnings are said once everything was read.
+"""
+
+from __future__ import annotations
+
+from samizdat.config import Manuscript
+from samizdat.diagnostics import Diagnostics
+from samizdat.document import Book
+from samizdat.readers.markdown import read_book as read_manuscript
+from samizdat.transforms.notes import notes_settings, process_notes
+from samizdat.transforms.typography import apply_typography
+
+
+def read_book(manuscript: Manuscript) -> Book:
+    """The manuscript as the model every writer renders, every transform applied."""
+    diagnostics = Diagnostics()
+    book = read_manuscript(manuscript, diagnostics)
+    settings = notes_settings(manuscript, book, diagnostics)
+    diagnostics.raise_first_error()
+    process_notes(book, settings)
+    apply_typography(book)
+    diagnostics.emit_warnings()
+    return book
