@@ -287,7 +287,8 @@ def run_job(job: Job, book: Book, out_dir: Path, styles_dir: Path, epoch: int | 
         )
         return [EditionResult(first.name, path, time.monotonic() - started)]
 
-    from samizdat.writers import impose, pdf
+    from samizdat import imposition
+    from samizdat.writers import pdf
 
     started = time.monotonic()
     pages = pdf.render_pamphlet(
@@ -304,14 +305,7 @@ def run_job(job: Job, book: Book, out_dir: Path, styles_dir: Path, epoch: int | 
         if edition.format == "pdf":
             data = pages
         else:
-            data = impose.impose_saddle_stitch(
-                pages,
-                sheet_size=edition.sheet_size,
-                signature_sheets=edition.option("signature-sheets"),
-                creep_mm=float(edition.option("creep-mm", 0.0)),
-                marks=bool(edition.option("marks", False)),
-                duplex=edition.option("duplex", "short-edge"),
-            )
+            data = imposition.impose_edition(pages, edition)  # imposition hook
         path = atomic_output(out_dir, edition.output_name(slug), lambda tmp: tmp.write_bytes(data))
         # The shared layout is counted once, against the first edition of the job.
         seconds = time.monotonic() - began + (render_seconds if edition is job.editions[0] else 0)
