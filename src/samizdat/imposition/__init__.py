@@ -14,6 +14,9 @@ Entry points for the rest of samizdat:
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
+
 from samizdat.imposition.errors import ImpositionError
 from samizdat.imposition.schemas import SCHEMAS, saddle_stitch_halves
 from samizdat.imposition.settings import ImpositionSettings, edition_settings, make_settings
@@ -27,12 +30,25 @@ __all__ = [
 
 def impose(pdf: bytes, settings: ImpositionSettings, *, name: str = "the PDF") -> bytes:
     """Impose every page of ``pdf`` as ``settings`` say; ImpositionError on bad input."""
-    reader = sheets.read_source(pdf, name)
-    page = sheets.page_size(reader, name)
-    schema = settings.schema_rules
-    geometry = sheets.fit_sheet(schema, page, settings)
-    imposition = schema.impose(len(reader.pages), settings.signature, settings.cover)
-    return sheets.write_sheets(reader, imposition, geometry, settings)
+    # pypdf logs what it repairs in a damaged file; the user gets one line from us instead.
+    with _quiet_pypdf():
+        reader = sheets.read_source(pdf, name)
+        page = sheets.page_size(reader, name)
+        schema = settings.schema_rules
+        geometry = sheets.fit_sheet(schema, page, settings)
+        imposition = schema.impose(len(reader.pages), settings.signature, settings.cover)
+        return sheets.write_sheets(reader, imposition, geometry, settings)
+
+
+@contextmanager
+def _quiet_pypdf():
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def impose_edition(pages: bytes, edition) -> bytes:
