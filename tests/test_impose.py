@@ -1,7 +1,8 @@
-"""Saddle-stitch imposition, judged on the order formula and on the sheets it writes.
+"""Saddle-stitch imposition through the old interface (samizdat.writers.impose, now schema
+2up with cover of samizdat.imposition), judged on the order formula and on the sheets it writes.
 
-The expected order is derived here independently of impose.py: for n padded pages and sheet i
-(0 = outermost), the front holds (n-1-2i, 2i) and the back (2i+1, n-2-2i).
+The expected order is derived here independently of the implementation: for n padded pages and
+sheet i (0 = outermost), the front holds (n-1-2i, 2i) and the back (2i+1, n-2-2i).
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ def formula(n: int) -> list[tuple[int, int]]:
 
 
 def padded_pages(page_count: int) -> list[int | None]:
-    """Pages in reading order with blanks before the back cover (after a lone front cover)."""
+    """Pages in reading order with blanks before the back cover. A lone page is the back cover
+    too: PDF::Imposition's cover option moves the last page, whatever the count."""
     n = -(-page_count // 4) * 4
     blanks = [None] * (n - page_count)
-    if page_count == 1:
-        return [0] + blanks
     return list(range(page_count - 1)) + blanks + [page_count - 1]
 
 
@@ -107,16 +107,21 @@ def test_viewer_preferences_ask_for_short_edge_duplex_without_scaling():
     assert (preferences["/Duplex"], preferences["/PrintScaling"]) == ("/DuplexFlipShortEdge", "/None")
 
 
-def test_long_edge_duplex_turns_the_back_sides():
-    # Turned 180 degrees, page 2 (left on the back) moves to the right half, upside down.
+def test_long_edge_duplex_turns_the_fronts():
+    # Schema duplex2up: the front is turned 180 degrees, so page 1 (right on a 2up front)
+    # moves to the left half, upside down; the back stays as it was, page 2 upright on the left.
     imposed = impose_saddle_stitch(booklet(4), sheet_size="A4", duplex="long-edge")
     with pdfplumber.open(io.BytesIO(imposed)) as document:
-        chars = [c for c in document.pages[1].chars if c["text"] == "2"]
-        assert (chars[0]["x0"] > document.pages[1].width / 2, chars[0]["upright"],
-                chars[0]["matrix"][0] < 0) == (True, True, True)
+        front, back = document.pages[0], document.pages[1]
+        one = [c for c in front.chars if c["text"] == "1"][0]
+        two = [c for c in back.chars if c["text"] == "2"][0]
+        assert (one["x0"] < front.width / 2, one["matrix"][0] < 0) == (True, True)
+        assert (two["x0"] < back.width / 2, two["matrix"][0] > 0) == (True, True)
+    preferences = PdfReader(io.BytesIO(imposed)).trailer["/Root"]["/ViewerPreferences"]
+    assert preferences["/Duplex"] == "/DuplexFlipLongEdge"
 
 
-def test_creep_moves_inner_sheets_toward_the_spine():
+def test_creep_sets_each_outer_sheet_one_thickness_further_from_the_spine():
     source = booklet(8)
     plain = impose_saddle_stitch(source, sheet_size="A4")
     crept = impose_saddle_stitch(source, sheet_size="A4", creep_mm=1.0)
@@ -127,11 +132,14 @@ def test_creep_moves_inner_sheets_toward_the_spine():
             return next(w["x0"] for i, w in enumerate(words) if w["text"] == text.split()[1]
                         and words[i - 1]["text"] == "Page")
 
-    # Sheet 2 (inner) front: page 6 left, page 3 right; both move 1 mm toward the spine.
+    # As PDF::Cropmarks shifts them: the inner sheet (front: page 6 left, page 3 right) stays;
+    # the outer one (front: page 8 left, page 1 right) sits 1 mm further out on both halves,
+    # so relative to the outer sheet the inner one has moved 1 mm toward the spine.
     shifts = (x_of(crept, 2, "Page 6") - x_of(plain, 2, "Page 6"),
               x_of(crept, 2, "Page 3") - x_of(plain, 2, "Page 3"),
+              x_of(crept, 0, "Page 8") - x_of(plain, 0, "Page 8"),
               x_of(crept, 0, "Page 1") - x_of(plain, 0, "Page 1"))
-    assert shifts == pytest.approx((1 * MM, -1 * MM, 0), abs=0.05)
+    assert shifts == pytest.approx((0, 0, -1 * MM, 1 * MM), abs=0.05)
 
 
 def test_pages_too_large_for_the_sheet_are_refused():

@@ -1,4 +1,4 @@
-"""The ``samizdat`` command: build, check, lint, import, clean.
+"""The ``samizdat`` command: build, check, lint, import, impose, clean.
 
 Errors a user can cause print one line (file, line or field, what to do) and exit 2;
 ``--debug`` shows the traceback instead.
@@ -97,6 +97,10 @@ def make_parser() -> argparse.ArgumentParser:
     importer.add_argument("--out", type=Path, required=True, metavar="DIR",
                           help="folder for the draft chapters")
 
+    from samizdat.imposition import command as impose_command
+
+    impose_command.add_parser(commands, parents=[flags()])
+
     clean = commands.add_parser(
         "clean", parents=[flags()], help="remove build outputs and caches",
         description="Remove the outputs, partial files and caches that builds left in --out.",
@@ -181,6 +185,12 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_impose(args) -> int:
+    from samizdat.imposition.command import run
+
+    return run(args)
+
+
 def cmd_clean(args) -> int:
     from samizdat.build import clean
 
@@ -195,5 +205,6 @@ COMMANDS = {
     "check": cmd_check,
     "lint": cmd_lint,
     "import": cmd_import,
+    "impose": cmd_impose,
     "clean": cmd_clean,
 }

@@ -19,6 +19,7 @@ from typing import Any
 from samizdat.config import Manuscript
 from samizdat.errors import ManuscriptError
 from samizdat.formats import EPUB_STYLES, FORMATS, PRINT_STYLES
+from samizdat.imposition import settings as imposition_settings
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class Edition:
     output: str  # file name pattern; {slug} is the book's slug
     stylesheets: tuple[str, ...]  # relative to the styles folder, in cascade order
     page_size: str | None = None  # CSS @page size of the rendered pages (print formats)
-    sheet_size: str | None = None  # paper the booklet is imposed on
-    # Format options, passed through to the writer: pdf-variant (e.g. "pdf/ua-1"),
-    # signature-sheets, creep-mm, marks, duplex ("short-edge" | "long-edge").
+    sheet_size: str | None = None  # paper the booklet is imposed on (also written 'paper:')
+    # Format options, passed through to the writer: pdf-variant (e.g. "pdf/ua-1"); booklets'
+    # schema, signature, cover, paper, marks, paper-thickness (samizdat.imposition.settings).
     options: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
     # EPUB-like editions: the print edition whose pages the page list follows (None: none).
     page_list: str | None = None
@@ -68,7 +69,10 @@ DEFAULT_EDITIONS: dict[str, Edition] = {
 }
 
 _FIELD_KEYS = {"format", "output", "stylesheets", "page-size", "sheet-size", "page-list"}
-_OPTION_KEYS = {"pdf-variant", "signature-sheets", "creep-mm", "marks", "duplex"}
+# Booklet keys (and the retired ones, which get a "write X instead" error) are options that
+# samizdat.imposition.settings validates.
+_OPTION_KEYS = ({"pdf-variant", "marks"} | imposition_settings.EDITION_KEYS
+                | imposition_settings.LEGACY_KEYS)
 
 
 def editions_for(manuscript: Manuscript) -> dict[str, Edition]:
@@ -114,18 +118,14 @@ def editions_for(manuscript: Manuscript) -> dict[str, Edition]:
         edition = replace(base, options=tuple(sorted(options.items())), **changes)
         if edition.is_print and not edition.page_size:
             raise manuscript.error(f"edition '{name}' needs 'page-size:'", "editions")
-        if edition.format == "booklet" and not edition.sheet_size:
-            raise manuscript.error(f"booklet edition '{name}' needs 'sheet-size:'", "editions")
         if edition.is_print and page_size_points(str(edition.page_size)) is None:
             raise manuscript.error(
                 f"edition '{name}': page size '{edition.page_size}' is not a CSS page size",
                 "editions", "write e.g. A5, A6, letter, or two lengths such as '5.5in 8.5in'",
             )
         if edition.format == "booklet":
-            from samizdat.writers.impose import sheet_dimensions
-
-            try:
-                sheet_dimensions(str(edition.sheet_size))
+            try:  # schema, signature, cover, paper, marks, paper-thickness
+                imposition_settings.edition_settings(dict(edition.options), edition.sheet_size)
             except ManuscriptError as error:
                 raise manuscript.error(
                     f"edition '{name}': {error.message}", "editions", error.hint

@@ -56,16 +56,9 @@ def _pamphlet(pamphlet: Pamphlet, edition: Edition) -> bytes:
 
 
 def _booklet(pamphlet: Pamphlet, edition: Edition) -> bytes:
-    from samizdat.writers import impose
+    from samizdat import imposition
 
-    return impose.impose_saddle_stitch(
-        pamphlet.pdf,
-        sheet_size=edition.sheet_size,
-        signature_sheets=edition.option("signature-sheets"),
-        creep_mm=float(edition.option("creep-mm", 0.0)),
-        marks=bool(edition.option("marks", False)),
-        duplex=edition.option("duplex", "short-edge"),
-    )
+    return imposition.impose_edition(pamphlet.pdf, edition)
 
 
 def _check_epub(output: Path, edition: Edition) -> list[tuple]:

@@ -57,9 +57,9 @@ def check_pdf(path: Path, edition: Edition) -> list[PdfProblem]:
 
 def _expected_size(edition: Edition) -> tuple[float, float] | None:
     if edition.format == "booklet":
-        from samizdat.writers.impose import sheet_dimensions
+        from samizdat.imposition import expected_sheet_size
 
-        return sheet_dimensions(str(edition.sheet_size))
+        return expected_sheet_size(edition)  # the schema decides which way round
     return page_size_points(str(edition.page_size))
 
 
