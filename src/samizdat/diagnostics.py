@@ -22,7 +22,8 @@ class ManuscriptWarning(UserWarning):
 @dataclass(frozen=True)
 class Diagnostic:
     code: str  # "F001", "C001", "I002" ... (README "samizdat lint" lists them)
-    severity: Literal["error", "warning"]
+    # error: the build stops; warning: the build says it; advice: only lint says it
+    severity: Literal["error", "warning", "advice"]
     message: str
     file: Path | None = None
     line: int | None = None
@@ -45,6 +46,11 @@ class Diagnostics(list[Diagnostic]):
                 line: int | None = None, column: int | None = None,
                 hint: str | None = None) -> None:
         self.append(Diagnostic(code, "warning", message, file, line, column, hint))
+
+    def advice(self, code: str, message: str, *, file: Path | None = None,
+               line: int | None = None, column: int | None = None,
+               hint: str | None = None) -> None:
+        self.append(Diagnostic(code, "advice", message, file, line, column, hint))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -6,7 +6,8 @@ can carry: JPEG, PNG, GIF, WebP (EPUB 3.3 core media types WeasyPrint lays out) 
 type is read from the file's first bytes, not its name. An SVG must not reach outside itself
 (an external reference is a fetch, and EPUBCheck's RSC-006). Every problem is a located
 error: missing (I001), outside (I002), a URL (I003), an unsupported type (I004), unreadable
-(I005).
+(I005). An image with no description is advice for lint (I006): a screen reader says nothing of
+it (WCAG 1.1.1).
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ def check_images(
         if media_type is None:
             continue
         image.set("src", href)
-        if image.get("alt") is None:
-            image.set("alt", "")  # no description: decorative to a screen reader (lint: I006)
+        if not (image.get("alt") or "").strip():
+            image.set("alt", "")  # no description: decorative to a screen reader
+            diagnostics.advice("I006", f"image '{src}' has no description: write "
+                               f"![what it shows]({src})", file=source, line=line,
+                               column=column)
         assets.append(Asset(href, path, media_type, size[0], size[1], image.get("alt", ""),
                             source, line))
     return assets
