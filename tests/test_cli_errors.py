@@ -150,3 +150,68 @@ def test_a_correction_naming_an_unknown_chapter(tmp_path):
         "- chapter: 09-nowhere.md\n  original: a\n  corrected: b\n"
     )
     assert_user_error(build(tmp_path), "corrections.yaml:4", "09-nowhere.md", "02-middle.md")
+
+
+def test_every_missing_and_invalid_field_in_one_run(tmp_path):
+    """A new manuscript is not fixed one field per run: every problem of metadata.yaml is said."""
+    make_manuscript(tmp_path, "title: Only a Title\ndate: 14 January 2026\nlang: English\n")
+    result = build(tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": ", 3)[3].split(";")[0] for line in lines] == [
+        "required field 'author' is missing",
+        "required field 'identifier' is missing",
+        "'lang: English' is not a BCP 47 language tag",
+        "'date: 14 January 2026' is not an ISO 8601 date",
+    ]
+    assert "metadata.yaml:2 (date)" in lines[3] and "2021-09-12" in lines[3]
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize("date", ["2021", "2021-09", "2021-09-12", "2021-09-12T10:00:00Z"])
+def test_iso_dates_are_accepted(tmp_path, date):
+    from samizdat.config import load_manuscript
+
+    folder = make_manuscript(tmp_path, METADATA.replace("date: 2021-09-12", f"date: '{date}'"))
+    assert load_manuscript(folder).metadata.date == date
+
+
+def test_an_unknown_field_is_a_located_warning_naming_the_nearest(tmp_path):
+    make_manuscript(tmp_path, METADATA + "contributor: {name: Ada Byrne, role: trl}\n")
+    result = samizdat("build", "--out", str(tmp_path / "build"), "--only", "epub", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (warning,) = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert "metadata.yaml:10: unknown field 'contributor' is left out" in warning
+    assert "did you mean 'contributors'?" in warning
+
+
+def test_contributors_need_a_marc_role(tmp_path):
+    make_manuscript(tmp_path, METADATA + "contributors:\n  - {name: Ada Byrne}\n")
+    assert_user_error(build(tmp_path), "metadata.yaml:10 (contributors)", "needs a role", "trl")
+
+
+def test_long_titles_give_slugs_cut_at_a_word(tmp_path):
+    from samizdat.config import slugify
+
+    title = ("The Most Intransigent of Bolsheviks: Gavril Miasnikov, the Workers Group and the "
+             "Degeneration of the Russian Revolution")
+    slug = slugify(title)
+    assert slug == "the-most-intransigent-of-bolsheviks-gavril-miasnikov-the"
+    assert len(slug) <= 60 and title.lower().replace(":", "").replace(",", "").replace(
+        " ", "-").startswith(slug)
+
+
+def test_lint_never_shows_a_traceback_on_a_bad_nocite(tmp_path):
+    folder = make_manuscript(tmp_path, METADATA + 'bibliography: refs.yaml\nnocite: ["@a", 2021]\n')
+    (folder / "refs.yaml").write_text("references:\n- {id: a, type: book, title: A}\n")
+    result = samizdat("lint", "--manuscript", str(folder), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "metadata.yaml:11:1: C005 'nocite:' entry 2021 is not a citation key" in result.stdout
+    assert_user_error(build(tmp_path), "metadata.yaml:11", "'nocite:' entry 2021")
+
+
+def test_an_escaped_footnote_call_is_text_for_the_build_and_the_lint_alike(tmp_path):
+    folder = make_manuscript(tmp_path, chapters={"01.md": "Write \\[^x] for a note.\n"})
+    lint = samizdat("lint", "--manuscript", str(folder), cwd=tmp_path)
+    assert "F001" not in lint.stdout
+    assert build(tmp_path, "--only", "epub").returncode == 0
