@@ -18,7 +18,7 @@
    The count restarts on each page: a paragraph continued overleaf is a new run, as a reader
    sees it.
 
-Both patches rewrite nothing but names in WeasyPrint's own modules, swapped in for the duration
+The three patches (``_linebox_layout``, ``iter_line_boxes``, ``split_first_line``) rewrite nothing but names in WeasyPrint's own modules, swapped in for the duration
 of one render and swapped back. The first recompiles ``_linebox_layout`` from its source with
 one line changed, so the rest of the function is whatever the installed WeasyPrint has; if that
 line is not there (WeasyPrint changed it), we raise rather than render notes on the wrong page
@@ -32,10 +32,23 @@ import textwrap
 import threading
 from contextlib import contextmanager
 
+import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, inline
 
 from samizdat.errors import BuildError
+
+#: The WeasyPrint these corrections were written against and tested on (pyproject.toml pins
+#: it). Another version may have fixed, moved or changed what is patched: refuse it at import,
+#: before a book is laid out with notes on the wrong pages.
+WEASYPRINT_VERSION = "70.0"
+if weasyprint.__version__ != WEASYPRINT_VERSION:
+    raise BuildError(
+        f"samizdat's print corrections are for WeasyPrint {WEASYPRINT_VERSION}, "
+        f"not {weasyprint.__version__}",
+        hint=f"pip install weasyprint=={WEASYPRINT_VERSION} (pyproject.toml pins it), or check "
+             "samizdat/writers/weasyprint_fixes.py against the new version",
+    )
 
 #: The decision in ``_linebox_layout`` to move notes off an overflowing page (WeasyPrint#2437).
 _REPORT_FOR_ORPHANS = "report = not context.in_column and can_break_now and not could_break_before"
