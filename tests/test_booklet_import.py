@@ -19,7 +19,7 @@ from booklet_fixtures.layout import (
     sheet_order,
 )
 from samizdat.errors import ManuscriptError
-from samizdat.readers.booklet import BookletImport, import_booklet, write_draft
+from samizdat.booklet_import import BookletImport, import_booklet, write_draft
 
 REAL_SOURCE = (Path(__file__).resolve().parents[1] / "manuscript" / "source"
                / "most-intransigent-of-bolsheviks.booklet.txt")

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from samizdat.config import load_manuscript
-from samizdat.readers.booklet import import_booklet
+from samizdat.booklet_import import import_booklet
 from samizdat.readers.citation_syntax import find_citations
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -172,7 +172,7 @@ def cmd_lint(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from samizdat.readers.booklet import import_booklet, write_draft
+    from samizdat.booklet_import import import_booklet, write_draft
     from samizdat.config import read_text
 
     result = import_booklet(read_text(args.source), args.imposition, source=str(args.source))

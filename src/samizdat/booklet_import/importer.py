@@ -219,19 +219,23 @@ READINGS = [_Reading(*flags) for flags in product((True, False), repeat=3)]
 def saddle_sheet_order(pages: int, reading: _Reading | None = None) -> list[int]:
     """Physical page numbers (1-based) in the order a sheet-by-sheet extraction gives them.
 
-    A 2-up saddle-stitched booklet of ``pages`` (a multiple of 4) has pages/4 sheets; sheet k
-    (outermost = 1) carries ``n-2k+2 | 2k-1`` on its outer side and ``2k | n-2k+1`` inside.
+    The sheets are the imposition engine's own 2up saddle stitch (outermost sheet first, its
+    outer side then its inner side, left page then right), read in one of the eight ways
+    ``reading`` names: an extraction may have gone through the sheets, their sides or their
+    halves the other way round.
     """
+    from samizdat.imposition import saddle_stitch_halves
+
     reading = reading or READINGS[0]
-    n = pages
-    sheets = range(1, n // 4 + 1) if reading.sheets_outer_first else range(n // 4, 0, -1)
+    sides = saddle_stitch_halves(pages, cover=False)
+    sheets = [sides[index:index + 2] for index in range(0, len(sides), 2)]
+    if not reading.sheets_outer_first:
+        sheets.reverse()
     order: list[int] = []
-    for k in sheets:
-        outer = [n - 2 * k + 2, 2 * k - 1]
-        inner = [2 * k, n - 2 * k + 1]
-        sides = [outer, inner] if reading.outer_side_first else [inner, outer]
-        for side in sides:
-            order.extend(side if reading.left_first else reversed(side))
+    for outer, inner in sheets:
+        for left, right in ([outer, inner] if reading.outer_side_first else [inner, outer]):
+            pair = (left, right) if reading.left_first else (right, left)
+            order.extend(page + 1 for page in pair if page is not None)
     return order
 
 
@@ -244,6 +248,9 @@ class _Candidate:
     folio_hits: int = 0
     folio_misses: int = 0
     continuity: float = 0.0
+    # the last text page is the back cover, the blanks before it (imposed with a cover, as
+    # samizdat's booklets and PDF::Imposition's "cover" are)
+    back_cover: bool = False
 
     @property
     def order(self) -> list[int]:
@@ -267,6 +274,9 @@ def _candidates(count: int, has_folios: bool) -> list[_Candidate]:
         for first in range(1, n - count + 2):
             kept = [p for p in sheet_order if first <= p < first + count]
             out.append(_Candidate(n, first, reading, kept))
+        if 1 < count < n:
+            kept = [p for p in sheet_order if p < count or p == n]
+            out.append(_Candidate(n, 1, reading, kept, back_cover=True))
     return out
 
 
@@ -312,10 +322,12 @@ def choose_page_order(
     if imposition == "none":
         summary = "pages taken in source order (--imposition none)"
     else:
+        pages_held = (f"pages 1-{len(pages) - 1} and {best.booklet_pages} (the back cover, "
+                      "blanks before it)" if best.back_cover else
+                      f"pages {best.first_page}-{best.first_page + len(pages) - 1}")
         summary = (
             f"{best.booklet_pages}-page saddle-stitched booklet, extracted pages are physical "
-            f"pages {best.first_page}-{best.first_page + len(pages) - 1}; sheets read "
-            f"{best.reading.describe()}"
+            f"{pages_held}; sheets read {best.reading.describe()}"
         )
         runner_up = [c for c in candidates if c is not best and rank(c)[:2] == rank(best)[:2]]
         if runner_up:
