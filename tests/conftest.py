@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import pytest
 
-from samizdat.checks.tools import INSTALL_HINT, ace_missing, epubcheck_missing, running_under_ci
+from samizdat.checks.tools import (
+    INSTALL_HINT,
+    ace_missing,
+    chromium_executable,
+    epubcheck_missing,
+    running_under_ci,
+)
+
+
+def chromium_missing() -> str | None:
+    return None if chromium_executable() else "Chromium is not installed (scripts/install-validators)"
+
 
 TOOL_CHECKS = {
     "requires_epubcheck": epubcheck_missing,
     "requires_ace": ace_missing,
+    "requires_chromium": chromium_missing,
 }
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requires_epubcheck: needs EPUBCheck and Java")
     config.addinivalue_line("markers", "requires_ace: needs Ace by DAISY, Node.js and Chromium")
+    config.addinivalue_line("markers", "requires_chromium: needs Chromium (headless)")
 
 
 def _demand(missing: str | None) -> None:
