@@ -36,11 +36,13 @@ STYLES = ("Regular", "Italic", "Bold", "BoldItalic")
 CHAPTERS = {
     "01-opening.md": "An opening with *italic*, **bold** and ***both***, “quotes” — and dashes.\n",
     "02-next.md": "# A Titled Chapter\n\nText with a note.[^a]\n\n[^a]: The note, in *italics*.\n",
+    "03-code.md": ("# Code\n\nCall `print(\"λόγος\")` or `слово -> x`, *in `italics`*.\n\n"
+                   "```python\ndef greet(name):\n    return f\"Hello, {name}!\"  # -- \"quoted\"\n```\n"),
 }
 
 
-def committed(style: str) -> TTFont:
-    return TTFont(FONTS / f"CharisSIL-{style}.ttf")
+def committed(family: str, style: str) -> TTFont:
+    return TTFont(FONTS / f"{family}-{style}.ttf")
 
 
 def fontconfig_file(folder: Path, font_dir: Path) -> Path:
@@ -67,7 +69,7 @@ def machines(tmp_path_factory) -> dict[str, Path]:
     impostor = root / "impostor"
     (impostor / "fonts").mkdir(parents=True)
     for style in STYLES:
-        font = committed(style)
+        font = committed("CharisSIL", style)
         for record in font["name"].names:
             if record.nameID == 5:
                 record.string = "Version 0.001 impostor"
@@ -116,11 +118,12 @@ def embedded_fonts(pdf: Path) -> dict[str, TTFont]:
     return fonts
 
 
-def style_of(name: str) -> str:
-    """PDF font name (Charis-SIL-Bold-Italic, Charis-SIL-Small-Caps...) -> committed file style."""
+def file_of(name: str) -> tuple[str, str]:
+    """PDF font name (Charis-SIL-Bold-Italic, JetBrains-Mono-Italic...) -> committed file."""
     bold, italic = "Bold" in name, "Italic" in name
-    return {(False, False): "Regular", (False, True): "Italic",
-            (True, False): "Bold", (True, True): "BoldItalic"}[bold, italic]
+    style = {(False, False): "Regular", (False, True): "Italic",
+             (True, False): "Bold", (True, True): "BoldItalic"}[bold, italic]
+    return ("JetBrainsMono" if name.startswith("JetBrains") else "CharisSIL"), style
 
 
 @pytest.mark.parametrize("machine", ["plain", "impostor"])
@@ -131,8 +134,10 @@ def test_pamphlet_and_cover_embed_only_the_committed_book_face(machine, machines
     for output in ("pamphlet.pdf", "cover.pdf"):
         fonts = embedded_fonts(tmp_path / output)
         assert fonts, f"{output} embeds no font"
+        if output == "pamphlet.pdf":  # the code is set in the code face, upright and italic
+            assert {"JetBrains-Mono", "JetBrains-Mono-Italic"} <= set(fonts), set(fonts)
         for name, embedded in fonts.items():
-            original = committed(style_of(name))
+            original = committed(*file_of(name))
             assert embedded["name"].getDebugName(5) == original["name"].getDebugName(5), name
             widths = {
                 char: (embedded["hmtx"][glyph][0], original["hmtx"][original.getBestCmap()[char]][0])
@@ -163,4 +168,37 @@ def test_a_system_font_of_the_same_name_is_refused(machines):
     """The guard itself: without our @font-face files, the impostor is caught by its content."""
     result = run_on(machines["impostor"], GUARD)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "text set in a font other than the book face: Charis-SIL" in json.loads(result.stdout)
+    message = json.loads(result.stdout)
+    assert message.startswith("text set in a font other than the book face (Charis-SIL")
+    assert message.endswith("a @font-face file did not load; check styles/fonts.css and styles/fonts/")
+
+
+MISSING = """
+import sys
+from pathlib import Path
+from samizdat.config import load_manuscript
+from samizdat.errors import BuildError
+from samizdat.pipeline import read_book
+from samizdat.writers import pdf
+
+manuscript, styles = map(Path, sys.argv[1:3])
+book = read_book(load_manuscript(manuscript))
+try:
+    pdf.render_pamphlet(book, page_size="A5", stylesheets=[styles / "print.css"],
+                        allowed_roots=[manuscript.resolve(), styles.resolve()])
+except BuildError as error:
+    print(error)
+"""
+
+
+def test_a_character_no_committed_face_has_is_named_with_its_place(machines, tmp_path):
+    """Set in a system face where the machine has one (DejaVu has the hammer and sickle), or
+    nowhere: either way the build stops at the first place the character stands."""
+    chapters = dict(CHAPTERS)
+    chapters["02-next.md"] += "\nA banner with a \u262d on it.\n"
+    manuscript = make_manuscript(tmp_path, chapters=chapters)
+    result = run_on(machines["plain"], MISSING, str(manuscript), str(ROOT / "styles"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    message = result.stdout.strip()
+    assert message.startswith(f"{manuscript / 'chapters' / '02-next.md'}:7: "), message
+    assert "'\u262d' (U+262D)" in message

@@ -93,6 +93,7 @@ def write_package(
     else:
         modified = datetime.now(UTC).replace(microsecond=0)
 
+    styles_dir = stylesheets[0].parent if stylesheets else None
     css = _stylesheet_items(stylesheets)
     media = _media_names(book)
     options = RenderOptions(
@@ -103,7 +104,7 @@ def write_package(
         math="mathml",
     )
     pages = html.render_book(book, options)
-    cover = cover_image(book, stylesheets[0].parent if stylesheets else None)
+    cover = cover_image(book, styles_dir)
     pages.insert(0, html.cover_image_page(book, options, f"../{cover.file_name}"))
     contents = next(page for page in pages if page.kind == "contents")
     if page_list is not None:

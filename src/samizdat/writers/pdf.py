@@ -106,11 +106,19 @@ def lay_out_pamphlet(
         raise BuildError(f"{fatal}: {cause}", hint="check the file name and the folder") from None
     if fetcher.refusals:  # a refusal some code path swallowed after all
         raise BuildError(f"refused to fetch {', '.join(map(repr, fetcher.refusals))}")
+    notdef = {m.group(1) for record in records
+              for m in [_NOTDEF.search(record.getMessage())] if m}
+    if notdef:  # WeasyPrint's own word for a character no face has: say where it stands
+        character, file, line = _first_place(book, notdef)
+        raise BuildError(
+            f"no font has '{character}' (U+{ord(character):04X}), not the book face, the code "
+            "face or any other on this machine", file=file, line=line,
+            hint="write the character differently, or add a face that has it to styles/fonts.css")
     if records:
         messages = "; ".join(record.getMessage() for record in records)
         raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
                          hint="fix the stylesheet or the manuscript reference it names")
-    require_own_fonts(document, fetcher)
+    require_own_fonts(document, fetcher, book)
     return Pamphlet(pdf, page_map(document, {page.uid for page in pages}))
 
 
@@ -143,26 +151,59 @@ def page_map(document, uids: set[str]) -> PageList:
     return PageList(tuple(breaks))
 
 
-def require_own_fonts(document, fetcher: ManuscriptFetcher) -> None:
-    """Every font embedded in ``document`` must be a file our ``@font-face`` rules loaded.
+def require_own_fonts(document, fetcher: ManuscriptFetcher, book: Book | None = None) -> None:
+    """Every character of ``document`` must be set in a font file our ``@font-face`` rules
+    loaded, with a glyph of its own.
 
     Checked by content, not by name: a "Charis SIL" of another version installed system-wide
     is called Charis-SIL in the PDF too. WeasyPrint subsets the font while writing, so the
     original file is read back from the HarfBuzz face (``get_hb_object_data``, WeasyPrint 70).
-    Call after ``write_pdf``, which is when ``document.fonts`` is filled.
+    A character our fonts lack is either set in a system face (a stranger) or, when no face
+    has it, drawn as the empty .notdef box of ours (``Font.missing``): both fail, naming the
+    first place in the manuscript where the character stands. Call after ``write_pdf``, which
+    is when ``document.fonts`` is filled.
     """
     from weasyprint.text.fonts import get_hb_object_data
 
-    strangers = sorted({
-        font.name.decode().split("+", 1)[-1]
-        for font in document.fonts.values()
-        if hashlib.sha256(bytes(get_hb_object_data(font.hb_face))).hexdigest() not in fetcher.served
-    })
-    if strangers:
-        raise BuildError(
-            f"text set in a font other than the book face: {', '.join(strangers)}",
-            hint="a character is missing from the book face, or a @font-face file did not load",
-        )
+    strangers: set[str] = set()
+    unset: set[str] = set()
+    for font in document.fonts.values():
+        ours = hashlib.sha256(bytes(get_hb_object_data(font.hb_face))).hexdigest() in fetcher.served
+        if not ours:
+            strangers.add(font.name.decode().split("+", 1)[-1])
+            unset.update("".join(font.to_unicode.values()))
+        else:
+            unset.update(chr(codepoint) for codepoint in font.missing)
+    unset = {c for c in unset if not c.isspace()}
+    if not strangers and not unset:
+        return
+    character, file, line = _first_place(book, unset) if book is not None else (None, None, None)
+    faces = f" ({', '.join(sorted(strangers))})" if strangers else ""
+    if character is None:
+        raise BuildError(f"text set in a font other than the book face{faces}: a @font-face "
+                         "file did not load", hint="check styles/fonts.css and styles/fonts/")
+    raise BuildError(
+        f"text set in a font other than the book face{faces}: '{character}' "
+        f"(U+{ord(character):04X}) is in neither the book face nor the code face",
+        file=file, line=line,
+        hint="write the character differently, or add a face that has it to styles/fonts.css",
+    )
+
+
+_NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.)"')
+
+
+def _first_place(book: Book, characters: set[str]) -> tuple[str | None, str | None, int | None]:
+    """The first of ``characters`` in reading order in the manuscript, and where it is."""
+    from samizdat.config import read_text
+
+    for chapter in book.chapters:
+        text = read_text(chapter.source)
+        found = [(text.index(c), c) for c in characters if c in text]
+        if found:
+            offset, character = min(found)
+            return character, str(chapter.source), text.count("\n", 0, offset) + 1
+    return (min(characters) if characters else None), None, None
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
