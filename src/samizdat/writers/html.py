@@ -49,7 +49,7 @@ class RenderOptions:
     # (page uid, fragment or None) -> an href from one page to another.
     link: Callable[[str, str | None], str] = lambda page, fragment: f"#{fragment or page}"
     running_heads: bool = False  # print: a marker carrying each section's running head
-    math: Literal["mathml", "tex"] = "mathml"
+    math: Literal["mathml", "svg", "tex"] = "mathml"  # svg: drawn by ziamath, for print
     back_cover: bool = False  # print: the description on the outside back
 
 
@@ -428,6 +428,9 @@ class _Renderer:
             link.set("aria-label", label(self.book, "backlink", n=str(note.number)).text)
 
     def math(self, parent: etree._Element, node: etree._Element) -> None:
+        """TeX as MathML (EPUB 3 reading systems render it, and read it aloud) or drawn as an
+        SVG image for print (WeasyPrint has no MathML); where neither renderer knows the TeX,
+        the TeX itself, marked as math."""
         tex = node.text or ""
         display = node.get("display", "inline")
         if self.options.math == "mathml":
@@ -441,7 +444,16 @@ class _Renderer:
                 math.set("alttext", tex)
                 parent.append(math)
                 return
-        element = sub(parent, "span", tex, **{"class": f"math {display}"})
+        elif self.options.math == "svg":
+            image = _math_image(tex, display)
+            if image is not None:
+                source, depth = image
+                element = sub(parent, "img", src=source, alt=tex, role="math",
+                              **{"class": f"math {display}"})
+                if display == "inline":  # its baseline on the line's, as the text's
+                    element.set("style", f"vertical-align: {-depth:.3f}px")
+                return
+        element = sub(parent, "span", tex, **{"class": f"math {display} tex"})
         element.set("role", "math")
         element.set("aria-label", tex)
 
@@ -565,3 +577,24 @@ def _break_urls(element: etree._Element, text: str) -> None:
             _append_text(element, piece)
         position = match.end()
     _append_text(element, text[position:])
+
+
+#: Math is drawn at the text's size: print.css sets 10pt, 13.33 CSS px.
+MATH_PX = 13.333
+
+
+def _math_image(tex: str, display: str) -> tuple[str, float] | None:
+    """TeX drawn by ziamath (pure Python, STIX Two Math outlines: no font to embed) as a
+    data: URL of SVG, and how far the drawing reaches below its baseline; None if ziamath
+    cannot draw it."""
+    import base64
+
+    import ziamath
+
+    try:
+        svg = ziamath.Latex(tex, size=MATH_PX, inline=display == "inline").svg()
+    except Exception:  # ziamath refuses TeX it does not know
+        return None
+    view = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"', svg)
+    depth = float(view.group(4)) + float(view.group(2)) if view else 0.0
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"), depth

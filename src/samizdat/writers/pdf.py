@@ -278,7 +278,7 @@ def pamphlet_html(book: Book, *, source_date_epoch: int | None = None,
 
 
 #: The print edition's rendering: notes at the call, running heads, the back cover.
-PRINT = html.RenderOptions(notes="at-call", running_heads=True, math="tex", back_cover=True)
+PRINT = html.RenderOptions(notes="at-call", running_heads=True, math="svg", back_cover=True)
 
 
 class _weasyprint_log:
