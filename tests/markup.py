@@ -7,6 +7,7 @@ A note call (the model's NOTE_REF) is written as the link every edition makes of
 from __future__ import annotations
 
 import copy
+from html import escape
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ def _inner(element: etree._Element, notes: dict[str, Note]) -> str:
         link.tail = call.tail
         call.getparent().replace(call, link)
     etree.cleanup_namespaces(element)
-    return (element.text or "") + "".join(
+    return escape(element.text or "", quote=False) + "".join(
         etree.tostring(child, encoding="unicode") for child in element)
 
 

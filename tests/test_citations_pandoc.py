@@ -8,6 +8,7 @@ folding whitespace: no-break spaces are ours (typography), not a difference in w
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -83,14 +84,26 @@ def samizdat_render(manuscript_dir: Path) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def corpus() -> tuple[dict, dict]:
-    return samizdat_render(CORPUS), pandoc_render(CORPUS)
+#: Note and author-date styles from the CSL repository, the most used in the humanities and
+#: the sciences: every one must read as pandoc's citeproc prints it.
+STYLES = ["chicago-notes-bibliography", "apa", "modern-language-association",
+          "chicago-author-date", "harvard-cite-them-right"]
+
+
+@pytest.fixture(scope="module", params=STYLES)
+def corpus(request, tmp_path_factory) -> tuple[dict, dict]:
+    folder = tmp_path_factory.mktemp(request.param) / "corpus"
+    shutil.copytree(CORPUS, folder)
+    metadata = folder / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace(
+        "citation-style: chicago-notes-bibliography", f"citation-style: {request.param}"),
+        encoding="utf-8")
+    return samizdat_render(folder), pandoc_render(folder)
 
 
 def test_every_note_reads_as_pandoc_prints_it(corpus):
     ours, theirs = corpus
-    assert len(theirs["notes"]) >= 20  # the corpus really has its notes
+    assert len(theirs["notes"]) >= 4  # the corpus really has its notes (footnotes at least)
     assert ours["notes"] == theirs["notes"]
 
 

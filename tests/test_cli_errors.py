@@ -3,6 +3,7 @@ and nothing written to the output folder."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,27 @@ def test_an_escaped_footnote_call_is_text_for_the_build_and_the_lint_alike(tmp_p
     lint = samizdat("lint", "--manuscript", str(folder), cwd=tmp_path)
     assert "F001" not in lint.stdout
     assert build(tmp_path, "--only", "epub").returncode == 0
+
+
+def test_errors_cross_from_worker_processes_whole():
+    import pickle
+
+    from samizdat.errors import BuildError, ManuscriptError, ManuscriptErrors
+
+    for error in (BuildError("m", file="f.md", line=3, hint="h"),
+                  ManuscriptErrors([ManuscriptError("a", file="x", line=1),
+                                    ManuscriptError("b", field="lang")])):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+        assert getattr(copy, "errors", None) is None or [str(e) for e in copy.errors] == [
+            str(e) for e in error.errors]
+
+
+def test_a_failing_worker_is_one_line_in_a_parallel_build(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "styles", styles)
+    with (styles / "print.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\np { hyphenate-limit-lines: 2; }\n")  # WeasyPrint warns: our build fails
+    make_manuscript(tmp_path)
+    result = build(tmp_path, "--jobs", "2", "--styles", str(styles))
+    assert_user_error(result, "WeasyPrint reported", "hyphenate-limit-lines")
