@@ -19,9 +19,11 @@ esac
 # What a minimal Debian 12 or Ubuntu 24.04 lacks (scripts/fresh-machine proves the list on a
 # brand-new Debian 12): Pango for WeasyPrint's text layout; HarfBuzz's subsetter, without which
 # WeasyPrint falls back to fontTools and warns (a warning fails our print build); poppler for
-# the print tests' page pictures; hunspell-en-gb for lint.
+# the print tests' page pictures; the Hunspell dictionaries of the languages samizdat has
+# labels for (writers/labels.py), which `samizdat lint` checks a book's spelling against.
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
-          hunspell-en-gb)
+          hunspell-en-gb hunspell-en-us hunspell-fr hunspell-de-de hunspell-es hunspell-it
+          hunspell-pt-pt hunspell-ru hunspell-uk hunspell-pl hunspell-cs)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

@@ -294,3 +294,54 @@ def test_images(tmp_path):
         ("I003", 9, 11),
         ("I002", 11, 11),
     ]
+
+
+# --- The book's language -------------------------------------------------------------------------
+
+
+def lint_in(tmp_path: Path, lang: str, text: str) -> list[Finding]:
+    root = write_manuscript(tmp_path / "manuscript", {"01-one.md": text},
+                            extra_metadata="")
+    metadata = root / "metadata.yaml"
+    metadata.write_text(metadata.read_text().replace("lang: en-GB", f"lang: {lang}"))
+    return lint_manuscript(root)
+
+
+@pytest.mark.skipif(dictionary_path("en-US") is None or dictionary_path("en-GB") is None,
+                    reason="hunspell-en-us and hunspell-en-gb are needed (bootstrap.sh installs them)")
+def test_spelling_follows_the_books_language(tmp_path):
+    text = "# Title\n\nThe honor of a favorite colour.\n"
+    american = [f.message for f in lint_in(tmp_path / "us", "en-US", text) if f.code == "S001"]
+    british = [f.message for f in lint_in(tmp_path / "gb", "en-GB", text) if f.code == "S001"]
+    assert [m.split("'")[1] for m in american] == ["colour"]
+    assert [m.split("'")[1] for m in british] == ["honor", "favorite"]
+
+
+def test_no_dictionary_for_the_language_is_said_once(tmp_path):
+    findings = lint_in(tmp_path, "eo", "# Titolo\n\nLa libro estas bona.\n\nAlia alineo.\n")
+    assert [(f.code, f.line) for f in findings] == [("S000", 3)]
+    assert "no hunspell dictionary for 'eo'" in findings[0].message
+
+
+@needs_dictionary
+def test_code_math_and_other_languages_are_not_spelt_as_english(tmp_path):
+    text = (
+        "# Title\n\n"
+        "Write `prnt(teh)` or $\\frac{abc}{xyz}$ in TeX-free prose, and quote\n"
+        "[la liberté de la presse]{lang=fr} or <span lang=\"de\">die Pressefreiheit</span>.\n\n"
+        "::: {lang=ru}\nСвобода печати.\n:::\n"
+    )
+    assert [f for f in lint_one(tmp_path, text) if f.code.startswith("S")] == []
+
+
+def test_a_quotation_of_several_paragraphs_is_the_convention_not_an_error(tmp_path):
+    text = (
+        "# Title\n\n"
+        "“The first paragraph of a long quotation runs on,\n\n"
+        "“and the second opens again with a mark,\n\n"
+        "“and only the last one closes.”\n\n"
+        "But “this one never closes.\n\n"
+        "And this paragraph starts plainly.\n"
+    )
+    findings = [f for f in lint_one(tmp_path, text) if f.code == "T007"]
+    assert [(f.code, f.line) for f in findings] == [("T007", 9)]
