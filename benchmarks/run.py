@@ -106,7 +106,7 @@ def bench_imposition(work: Path, repeat: int) -> bool:
 
 def bench(manuscript: Path, work: Path, repeat: int) -> int:
     from samizdat.config import load_manuscript
-    from samizdat.readers.markdown import read_book
+    from samizdat.pipeline import read_book
     from samizdat.writers import pdf
 
     pandoc = pandoc_path()
