@@ -33,6 +33,15 @@ EPUB_TYPE = f"{{{EPUB_NS}}}type"
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
 X = f"{{{XHTML_NS}}}"
 
+#: A note set at its call (print) is an inline span: its blocks become spans of these classes,
+#: which print.css displays as blocks.
+NOTE_BLOCKS = {"p": "note-paragraph", "blockquote": "note-quotation", "ul": "note-list",
+               "ol": "note-list ordered", "li": "note-item", "div": "note-division",
+               "pre": "note-code", "dl": "note-list", "dt": "note-term", "dd": "note-item",
+               "figure": "note-figure", "figcaption": "note-caption", "h1": "note-paragraph",
+               "h2": "note-paragraph", "h3": "note-paragraph", "h4": "note-paragraph",
+               "hr": "note-rule", "table": "note-division"}
+
 #: Plain ↩, no variation selector: MuPDF (and so every reader built on it) draws U+FE0E as a
 #: missing glyph, and the text glyph is what a book face has.
 BACKLINK = "\u21a9"
@@ -124,7 +133,8 @@ def cover_section(book: Book) -> etree._Element:
     meta = book.metadata
     section = _element("section", {"class": "cover", "id": "cover"})
     field_ = sub(section, "div", **{"class": "cover-field"})
-    sub(field_, "h1", meta.title, **{"class": "cover-title"})
+    title = sub(field_, "h1", **{"class": f"cover-title {cover_title_size(meta.title)}"})
+    _break_long_words(title, meta.title)
     sub(field_, "hr", **{"class": "cover-rule"})
     if meta.subtitle:
         sub(section, "p", meta.subtitle, **{"class": "cover-subtitle"})
@@ -134,6 +144,32 @@ def cover_section(book: Book) -> etree._Element:
     if meta.publisher:
         sub(section, "p", meta.publisher, **{"class": "cover-publisher"})
     return section
+
+
+def _break_long_words(element: etree._Element, text: str) -> None:
+    """``text`` into ``element`` with a break opportunity inside each word too long for a
+    cover's measure, where a reader would break it: between the words of a CamelCase name,
+    after a full stop or a slash ("TikhonovFenichel<wbr/>Reductions.<wbr/>jl")."""
+    for piece in re.split(r"(\S{15,})", text):
+        if len(piece) < 15 or piece.isspace():
+            _append_text(element, piece)
+            continue
+        parts = re.split(r"(?<=[a-z])(?=[A-Z])|(?<=[./_])(?=\w)", piece)
+        for index, part in enumerate(parts):
+            if index:
+                etree.SubElement(element, f"{X}wbr")
+            _append_text(element, part)
+
+
+def cover_title_size(title: str) -> str:
+    """How much room the title needs, for the stylesheets to choose its size: the number of
+    letters and the longest word ("TikhonovFenichelReductions.jl" must fit the measure)."""
+    longest = max((len(word) for word in title.split()), default=0)
+    if len(title) <= 40 and longest <= 12:
+        return "title-short"
+    if len(title) <= 80 and longest <= 18:
+        return "title-long"
+    return "title-very-long"
 
 
 def cover_document(book: Book, stylesheets: tuple[str, ...] = ()) -> etree._ElementTree:
@@ -388,11 +424,18 @@ class _Renderer:
             **{"class": "noteref"})
         span = sub(parent, "span", id=note.id, **{"class": f"footnote {note.kind}",
                                                   "data-note-number": str(note.number)})
-        # A <p> inside the inline <span> would make the HTML parser close the surrounding
-        # paragraph, so each paragraph of the note becomes a block-displayed span.
+        # A <p> (or a quotation, a list) inside the inline <span> would make the HTML parser
+        # close the surrounding paragraph and set the rest of the note in the running text, so
+        # every block of the note becomes a span that print.css displays as a block.
         for block in note.blocks:
-            paragraph = sub(span, "span", **{"class": "note-paragraph"})
-            self.content(paragraph, block, None)
+            self.node(span, block, None)
+        for element in list(span.iter()):
+            local = etree.QName(element).localname if isinstance(element.tag, str) else None
+            if element is not span and local in NOTE_BLOCKS:
+                element.tag = f"{X}span"
+                element.set("class", " ".join(filter(None, [NOTE_BLOCKS[local], element.get("class")])))
+                if local == "li" and element.getparent().get("class", "").startswith("note-list ordered"):
+                    element.set("data-item", str(element.getparent().index(element) + 1))
 
     def end_of_chapter_notes(self, section: etree._Element, chapter: Chapter) -> None:
         """EPUB 3 pop-up notes: each note an ``<aside epub:type="footnote"

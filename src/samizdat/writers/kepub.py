@@ -73,13 +73,20 @@ def split_sentences(text: str) -> list[str]:
     return _SENTENCE.findall(text)
 
 
+#: Elements whose text is not the book's prose but another vocabulary's: MathML token elements
+#: allow no HTML inside them (EPUBCheck RSC-005), nor does SVG's text.
+FOREIGN = ("{http://www.w3.org/1998/Math/MathML}", "{http://www.w3.org/2000/svg}")
+
+
 def _text_slots(element: etree._Element):
-    """(element, "text"|"tail") in document order, inside ``element`` only."""
-    yield element, "text"
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _text_slots(child)
-        yield child, "tail"
+    """(element, "text"|"tail") in document order, inside ``element`` only; a MathML or SVG
+    element is passed over whole (its tail is still the paragraph's)."""
+    if not element.tag.startswith(FOREIGN):
+        yield element, "text"
+        for child in element:
+            if isinstance(child.tag, str):
+                yield from _text_slots(child)
+            yield child, "tail"
 
 
 def _span_paragraph(block: etree._Element, paragraph: int) -> None:
