@@ -52,6 +52,7 @@ EXTENSIONS = [
     "tables",  # pipe tables
     "attr_list",  # {#id .class key=value} after a heading, an image, a link
     "def_list",  # Term / :   Definition
+    "sane_lists",  # an ordered list starts at its first number; "-" and "1." lists never merge
     "md_in_html",  # Markdown inside <div markdown="1">: fenced divs are written as that
     "fenced_code",  # ``` and ~~~ code blocks, with a language
     "pymdownx.caret",  # ^superscript^
