@@ -276,7 +276,8 @@ def pandoc_no_break_spaces(root):
 def samizdat_notes(root):
     """The EPUB page's notes (``<sup class="noteref"><a href="#note-N">`` calling an
     ``<aside>`` in the chapter's notes section) as canonical ``<note>``s at their calls; the
-    note's number ("1.") and its backlink are the renderer's, not the note's text."""
+    note's number ("1.") and its backlink are the renderer's, not the note's text, and so is
+    a paragraph made only to hold one of them."""
     notes = {aside.get("id"): aside for aside in root.xpath("//section[contains(@class, 'notes')]/aside")}
     for call in root.xpath("//sup[@class='noteref']"):
         aside = notes[call.find("a").get("href").lstrip("#")]
@@ -286,6 +287,10 @@ def samizdat_notes(root):
             parent.remove(number)
         for back in aside.xpath(".//a[@class='backlink']"):
             _drop(back)
+        for line in aside.xpath("p[not(*) and not(normalize-space())]"):
+            # the line the renderer gives the number of a note that opens with a list or a
+            # quotation, or the backlink of one that ends with it: empty now
+            _drop(line)
         _replace_with_note(call, list(aside))
     for section in root.xpath("//section[contains(@class, 'notes')]"):
         _drop(section)

@@ -243,7 +243,8 @@ def _definition_line(text: str, label: str, inline_lines: list[int]) -> int:
 
 
 def _drop_backlinks(item: etree._Element) -> None:
-    # Python-Markdown ends the last paragraph with "&#160;" and one backlink per call.
+    # Python-Markdown ends the last paragraph with "&#160;" and one backlink per call; when
+    # the note ends with a list or a quotation, it adds a paragraph for them, which goes too.
     for link in list(item.iter("a")):
         if "footnote-backref" not in (link.get("class") or "").split():
             continue
@@ -255,6 +256,9 @@ def _drop_backlinks(item: etree._Element) -> None:
             parent.text = (parent.text or "").rstrip("\u00a0") + tail
         else:
             previous.tail = (previous.tail or "").rstrip("\u00a0") + tail
+        if (parent.tag == "p" and parent.getparent() is item and not len(parent)
+                and not (parent.text or "").strip()):
+            item.remove(parent)
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
