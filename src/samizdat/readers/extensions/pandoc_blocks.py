@@ -11,6 +11,7 @@
   line gets ``markdown="1"``, since pandoc reads Markdown inside it too (native_divs).
 - **List indentation**: a list item's content and nested lists indented to the item's text,
   as pandoc reads them, re-indented to Python-Markdown's four spaces a level.
+- **ATX headings** only where a block begins, with a space after the ``#``s.
 - **Loose and tight lists** decided for the whole list, as pandoc does.
 - **Line blocks**: lines opening with ``| `` become ``<div class="line-block">`` with a line
   break between lines and leading spaces kept (as non-breaking spaces), as pandoc writes them;
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 import xml.etree.ElementTree as ET
 
 from markdown import Extension, Markdown
-from markdown.blockprocessors import BlockProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -239,6 +240,15 @@ class LineBlockProcessor(BlockProcessor):
         block.text = "  \n".join(verses)
 
 
+class AtxHeadingProcessor(HashHeaderProcessor):
+    """``# Heading`` as pandoc reads it: only where a block begins (blank_before_header) and
+    with a space after the ``#``s (space_in_atx_header). Python-Markdown's own takes a ``#``
+    line anywhere in a paragraph, and "#hashtag" or "#. item" as headings."""
+
+    RE = re.compile(r"^(?P<level>#{1,6})(?=[ \t]|\n|$)"
+                    r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+
+
 class LooseListTreeprocessor(Treeprocessor):
     """A list is loose or tight as a whole, as pandoc decides it (``compactify`` in its
     Markdown reader): if any item has a paragraph (a blank line in or after it), every item's
@@ -290,6 +300,8 @@ class PandocBlocksExtension(Extension):
         md.preprocessors.register(FencedDivPreprocessor(md), "pandoc_fenced_divs", 33)
         # After fenced divs (33), whose <div> lines end the lists they interrupt.
         md.preprocessors.register(ListIndentPreprocessor(md), "pandoc_list_indent", 32)
+        # In the place of Python-Markdown's own (70), which it replaces.
+        md.parser.blockprocessors.register(AtxHeadingProcessor(md.parser), "hashheader", 70)
         # Below indented code (80): "    | x" is code. Above tables (75) and their captions
         # (76), which test() leaves a pipe table to.
         md.parser.blockprocessors.register(LineBlockProcessor(md.parser), "pandoc_line_blocks", 77)
