@@ -117,6 +117,7 @@ def read_chapter(
     _model_elements(content)
     chapter.footnotes = _take_footnotes(content, text, path, converter.inline_notes, diagnostics)
     _check_footnote_labels(text, path, diagnostics)
+    _attribute_names(content, text, path, diagnostics)
     _safe_ids(content)
     _figures(content)
     assets = images.check_images(content, text, path, root, diagnostics)
@@ -322,7 +323,31 @@ def _check_footnote_labels(text: str, path: Path, diagnostics: Diagnostics) -> N
                               hint="give each footnote its own label")
 
 
-# --- Ids and figures ----------------------------------------------------------------------------
+# --- Attributes, ids and figures -----------------------------------------------------------------
+
+_XML_NAME = re.compile(r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?")
+
+
+def _attribute_names(content: etree._Element, text: str, path: Path,
+                     diagnostics: Diagnostics) -> None:
+    """pandoc's ``{-}`` (a heading left unnumbered) as the class it stands for; any other name
+    attr_list let through that is no attribute name (``{+}``) is dropped, with a warning where
+    the source writes it, since no edition could carry it (XHTML refuses it)."""
+    for element in content.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in [n for n in element.attrib if not _XML_NAME.fullmatch(n)]:
+            del element.attrib[name]
+            if name == "-":
+                classes = (element.get("class") or "").split()
+                element.set("class", " ".join([*classes, "unnumbered"]))
+                continue
+            match = re.search(r"\{[^{}\n]*" + re.escape(name), text)
+            line = text.count("\n", 0, match.start()) + 1 if match else None
+            diagnostics.warning("M020", f"'{name}' in an attribute block is not an attribute; "
+                                "it is left out", file=path, line=line,
+                                hint="write {#id .class key=value}")
+
 
 
 def _safe_ids(content: etree._Element) -> None:
