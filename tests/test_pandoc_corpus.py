@@ -32,6 +32,8 @@ import pytest
 from lxml import etree
 
 from samizdat.config import load_manuscript
+from samizdat.diagnostics import Diagnostics
+from samizdat.readers.markdown import read_book as read_manuscript
 from samizdat.document import Book
 from samizdat.errors import BuildError
 from samizdat.pipeline import read_book
@@ -610,3 +612,38 @@ def _compact(text: str) -> str:
     """The PDF's text without line ends, hyphenation or spaces: a word broken over two lines
     ("pam-\nphlet", with a hyphen or U+2010) is found whole."""
     return re.sub(r"[\s\u00ad]+", "", re.sub(r"[-\u2010]\s*\n", "", text))
+
+
+# --- What samizdat does not read is said, where it is -----------------------------------------
+
+UNREAD = {
+    "grid table": "The ledger:\n\n+--------+------+\n| Title  | Year |\n+========+======+\n",
+    "simple table": "The ledger:\n\n  Title     Year\n  -------   ----\n  Appeal    1924\n",
+    "lettered list": "The demands:\n\na. a free press\nb. elected managers\n",
+    "roman list": "The parts:\n\ni. the factories\nii. the unions\n",
+    "parenthesised list": "The points:\n\n(1) first\n(2) second\n",
+    "example list": "Examples:\n\n(@) The first.\n(@) The second.\n",
+    "tilde definition": "Terms:\n\nCheka\n~ The political police.\n",
+    "task list": "To do:\n\n- [ ] set the type\n- [x] buy the paper\n",
+}
+
+
+@pytest.mark.parametrize("name", UNREAD)
+def test_unread_syntax_is_a_located_warning(name, tmp_path):
+    """pandoc reads these as tables and lists; samizdat prints them as written, and says so
+    (M021) at the line where the construct begins (the third of each snippet)."""
+    source = tmp_path / "01-unread.md"
+    source.write_text(UNREAD[name], encoding="utf-8")
+    folder = make_manuscript(source, tmp_path)
+    diagnostics = Diagnostics()
+    read_manuscript(load_manuscript(folder, quiet=True), diagnostics)
+    assert [(d.code, d.line) for d in diagnostics] == [("M021", 3)]
+
+
+@pytest.mark.parametrize("name", [path.name for path in FILES])
+def test_corpus_reads_without_a_diagnostic(name, tmp_path):
+    """Everything in the corpus is read: no warning, no error (M021 finds no false friend)."""
+    folder = make_manuscript(CORPUS / name, tmp_path)
+    diagnostics = Diagnostics()
+    read_manuscript(load_manuscript(folder, quiet=True), diagnostics)
+    assert list(diagnostics) == []

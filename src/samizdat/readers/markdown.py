@@ -117,6 +117,7 @@ def read_chapter(
     _model_elements(content)
     chapter.footnotes = _take_footnotes(content, text, path, converter.inline_notes, diagnostics)
     _check_footnote_labels(text, path, diagnostics)
+    _check_unread_syntax(text, path, diagnostics)
     _attribute_names(content, text, path, diagnostics)
     _safe_ids(content)
     _figures(content)
@@ -321,6 +322,49 @@ def _check_footnote_labels(text: str, path: Path, diagnostics: Diagnostics) -> N
             diagnostics.error("F003", f"footnote [^{label}] is defined twice", file=path,
                               line=line(offsets[1]), column=column(offsets[1]),
                               hint="give each footnote its own label")
+
+
+# --- pandoc syntax samizdat does not read ------------------------------------------------------
+
+#: pandoc's constructs that Python-Markdown prints as the text written (docs/markdown.md):
+#: (what, pattern on a line that opens a block, pattern on the line before it or None: blank)
+_UNREAD = (
+    ("a grid table", re.compile(r" {0,3}\+(?:[-=:]+\+)+\s*$"), None),
+    ("a simple or multiline table", re.compile(r" {0,3}-{2,}(?: +-{2,})+\s*$"), "any"),
+    ("a list numbered with letters, roman numerals, '1)', '(1)' or '#.'",
+     re.compile(r" {0,3}(?:[a-z][.)]|[ivxlc]+[.)]|\d+\)|\((?:[a-zA-Z]|\d+|[ivxlcIVXLC]+)\)|#[.)])"
+                r"[ \t]+\S"), None),
+    ("an example list ('(@)')", re.compile(r" {0,3}\(@[\w-]*\)[ \t]+\S"), None),
+    ("a definition written with '~'", re.compile(r" {0,3}~[ \t]+\S"), "text"),
+    ("a task list item ('- [ ]')", re.compile(r" {0,3}[-*+][ \t]+\[[ xX]\][ \t]"), None),
+)
+
+
+def _check_unread_syntax(text: str, path: Path, diagnostics: Diagnostics) -> None:
+    """A located warning (M021) for each of pandoc's constructs that samizdat does not read:
+    they stay in the book as the text written, which pandoc would have made a table or a
+    list. Code blocks and spans are skipped."""
+    literal = code_spans(text)
+    offset = 0
+    previous = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        start, offset = offset, offset + len(line) + 1
+        if any(begin <= start < end for begin, end in literal):
+            previous = line
+            continue
+        for what, pattern, before in _UNREAD:
+            if not pattern.match(line):
+                continue
+            if before is None and previous.strip() or before == "text" and not previous.strip():
+                continue
+            diagnostics.warning(
+                "M021", f"{what} is pandoc Markdown that samizdat does not read; it is printed "
+                "as written", file=path,
+                line=number - 1 if before and previous.strip() else number,  # a term, a header
+                hint="see docs/markdown.md for what samizdat reads (a pipe table, a list "
+                     "numbered 1. 2. 3., a definition with ':')")
+            break
+        previous = line
 
 
 # --- Attributes, ids and figures -----------------------------------------------------------------
