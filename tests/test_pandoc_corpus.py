@@ -626,18 +626,22 @@ UNREAD = {
     "tilde definition": "Terms:\n\nCheka\n~ The political police.\n",
     "task list": "To do:\n\n- [ ] set the type\n- [x] buy the paper\n",
 }
+UNREAD_CODES = {"heading id made from its text": (
+    "# The Appeal\n\nSee [the appeal](#the-appeal) above.\n", "M022")}
 
 
-@pytest.mark.parametrize("name", UNREAD)
+@pytest.mark.parametrize("name", [*UNREAD, *UNREAD_CODES])
 def test_unread_syntax_is_a_located_warning(name, tmp_path):
     """pandoc reads these as tables and lists; samizdat prints them as written, and says so
-    (M021) at the line where the construct begins (the third of each snippet)."""
+    (M021) at the line where the construct begins (the third of each snippet). A link to an id
+    pandoc would have made from a heading's text (M022) is said at the link."""
+    text, code = UNREAD_CODES.get(name, (UNREAD.get(name), "M021"))
     source = tmp_path / "01-unread.md"
-    source.write_text(UNREAD[name], encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     folder = make_manuscript(source, tmp_path)
     diagnostics = Diagnostics()
     read_manuscript(load_manuscript(folder, quiet=True), diagnostics)
-    assert [(d.code, d.line) for d in diagnostics] == [("M021", 3)]
+    assert [(d.code, d.line) for d in diagnostics] == [(code, 3)]
 
 
 @pytest.mark.parametrize("name", [path.name for path in FILES])

@@ -87,6 +87,7 @@ def read_book(manuscript: Manuscript, diagnostics: Diagnostics) -> Book:
     from samizdat.readers.corrections import load_corrections
 
     chapters, assets = read_chapters(manuscript, diagnostics)
+    _check_internal_links(chapters, diagnostics)
     book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root,
                 assets=assets)
     book.corrections = load_corrections(manuscript)
@@ -365,6 +366,29 @@ def _check_unread_syntax(text: str, path: Path, diagnostics: Diagnostics) -> Non
                      "numbered 1. 2. 3., a definition with ':')")
             break
         previous = line
+
+
+def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> None:
+    """A link to ``#id`` that nothing in the book has is a warning (M022), at the link. pandoc
+    gives every heading an id made of its text (auto_identifiers) and reads ``[Heading]`` as a
+    link to it; samizdat gives a heading only the id the author writes, ``{#id}``, so such a
+    link would silently lead nowhere."""
+    ids = {chapter.id for chapter in chapters}
+    for chapter in chapters:
+        ids.update(e.get("id") for e in chapter.content.iter() if isinstance(e.tag, str) and e.get("id"))
+    for chapter in chapters:
+        text = None
+        for link in chapter.content.iter("a"):
+            target = link.get("href") or ""
+            if not target.startswith("#") or target[1:] in ids:
+                continue
+            text = read_text(chapter.source) if text is None else text
+            found = text.find(f"({target}")
+            diagnostics.warning(
+                "M022", f"the link to '{target}' leads nowhere: nothing in the book has that id",
+                file=chapter.source, line=text.count("\n", 0, found) + 1 if found >= 0 else None,
+                hint="give the heading that id ({#id} after it): samizdat does not make ids "
+                     "from headings' text as pandoc does")
 
 
 # --- Attributes, ids and figures -----------------------------------------------------------------
