@@ -431,7 +431,8 @@ def keep_meaningful_attributes(root):
 PANDOC_RULES = (pandoc_title_block, pandoc_footnotes, pandoc_math, pandoc_code_language,
                 pandoc_bibliography, pandoc_no_break_spaces)
 SAMIZDAT_RULES = (samizdat_notes, samizdat_math, samizdat_code_language, samizdat_bibliography)
-COMMON_RULES = (drop_line_break_opportunities, decimal_is_the_default, drop_bookkeeping_classes, keep_meaningful_attributes, unwrap_bare_spans,
+COMMON_RULES = (drop_line_break_opportunities, decimal_is_the_default, drop_bookkeeping_classes,
+                keep_meaningful_attributes, unwrap_bare_spans,
                 fold_whitespace)
 
 
@@ -572,6 +573,37 @@ def _escape(text: str) -> str:
 def test_reads_as_pandoc_reads(name, rendered):
     both = rendered(name)
     assert show(both.ours) == show(both.theirs)
+
+
+#: Pairs of sources that differ in one thing a reader would see: the normaliser must keep
+#: them apart, or a test that compares with it could not fail on that thing.
+REAL_DIFFERENCES = {
+    "a note's place": ("One^[A note.] two.", "One two.^[A note.]"),
+    "a note's text": ("One.^[A note.]", "One.^[A nota.]"),
+    "the TeX": ("The sum $x^2$.", "The sum $x^3$."),
+    "display math": ("The sum $x^2$.", "The sum $$x^2$$."),
+    "a language": ("[Texte]{lang=fr}.", "[Texte]{lang=de}."),
+    "a class": ("[Texte]{.smallcaps}.", "[Texte]{.caps}."),
+    "a no-break space": ("Ulitsa&nbsp;Lenina.", "Ulitsa Lenina."),
+    "a start number": ("3. item\n4. item\n", "1. item\n2. item\n"),
+    "a loose list": ("- one\n- two\n", "- one\n\n- two\n"),
+    "code's spaces": ("```\na  b\n```\n", "```\na b\n```\n"),
+    "code's language": ("```python\nx\n```\n", "```ruby\nx\n```\n"),
+    "a line break": ("One\\\ntwo.", "One\ntwo."),
+    "a heading's id": ("# Exile {#exile}\n", "# Exile {#exiled}\n"),
+    "a quotation mark": ('"Quoted."', "'Quoted.'"),
+}
+
+
+@pytest.mark.parametrize("name", REAL_DIFFERENCES)
+def test_the_normaliser_keeps_real_differences(name, tmp_path):
+    shown = []
+    for index, text in enumerate(REAL_DIFFERENCES[name]):
+        source = tmp_path / f"0{index}-variant.md"
+        source.write_text(text, encoding="utf-8")
+        folder = make_manuscript(source, tmp_path)
+        shown.append(show(canonical(pandoc_html(folder), "pandoc", source_ids(text))))
+    assert shown[0] != shown[1]
 
 
 def _print_cases() -> list:
