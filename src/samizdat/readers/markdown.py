@@ -52,6 +52,7 @@ EXTENSIONS = [
     "tables",  # pipe tables
     "attr_list",  # {#id .class key=value} after a heading, an image, a link
     "def_list",  # Term / :   Definition
+    "sane_lists",  # an ordered list starts at its first number; "-" and "1." lists never merge
     "md_in_html",  # Markdown inside <div markdown="1">: fenced divs are written as that
     "fenced_code",  # ``` and ~~~ code blocks, with a language
     "pymdownx.caret",  # ^superscript^
@@ -86,6 +87,7 @@ def read_book(manuscript: Manuscript, diagnostics: Diagnostics) -> Book:
     from samizdat.readers.corrections import load_corrections
 
     chapters, assets = read_chapters(manuscript, diagnostics)
+    _check_internal_links(chapters, diagnostics)
     book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root,
                 assets=assets)
     book.corrections = load_corrections(manuscript)
@@ -116,6 +118,8 @@ def read_chapter(
     _model_elements(content)
     chapter.footnotes = _take_footnotes(content, text, path, converter.inline_notes, diagnostics)
     _check_footnote_labels(text, path, diagnostics)
+    _check_unread_syntax(text, path, diagnostics)
+    _attribute_names(content, text, path, diagnostics)
     _safe_ids(content)
     _figures(content)
     assets = images.check_images(content, text, path, root, diagnostics)
@@ -242,7 +246,8 @@ def _definition_line(text: str, label: str, inline_lines: list[int]) -> int:
 
 
 def _drop_backlinks(item: etree._Element) -> None:
-    # Python-Markdown ends the last paragraph with "&#160;" and one backlink per call.
+    # Python-Markdown ends the last paragraph with "&#160;" and one backlink per call; when
+    # the note ends with a list or a quotation, it adds a paragraph for them, which goes too.
     for link in list(item.iter("a")):
         if "footnote-backref" not in (link.get("class") or "").split():
             continue
@@ -254,6 +259,9 @@ def _drop_backlinks(item: etree._Element) -> None:
             parent.text = (parent.text or "").rstrip("\u00a0") + tail
         else:
             previous.tail = (previous.tail or "").rstrip("\u00a0") + tail
+        if (parent.tag == "p" and parent.getparent() is item and not len(parent)
+                and not (parent.text or "").strip()):
+            item.remove(parent)
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
@@ -317,7 +325,97 @@ def _check_footnote_labels(text: str, path: Path, diagnostics: Diagnostics) -> N
                               hint="give each footnote its own label")
 
 
-# --- Ids and figures ----------------------------------------------------------------------------
+# --- pandoc syntax samizdat does not read ------------------------------------------------------
+
+#: pandoc's constructs that Python-Markdown prints as the text written (docs/markdown.md):
+#: (what, pattern on a line that opens a block, pattern on the line before it or None: blank)
+_UNREAD = (
+    ("a grid table", re.compile(r" {0,3}\+(?:[-=:]+\+)+\s*$"), None),
+    ("a simple or multiline table", re.compile(r" {0,3}-{2,}(?: +-{2,})+\s*$"), "any"),
+    ("a list numbered with letters, roman numerals, '1)', '(1)' or '#.'",
+     re.compile(r" {0,3}(?:[a-z][.)]|[ivxlc]+[.)]|\d+\)|\((?:[a-zA-Z]|\d+|[ivxlcIVXLC]+)\)|#[.)])"
+                r"[ \t]+\S"), None),
+    ("an example list ('(@)')", re.compile(r" {0,3}\(@[\w-]*\)[ \t]+\S"), None),
+    ("a definition written with '~'", re.compile(r" {0,3}~[ \t]+\S"), "text"),
+    ("a task list item ('- [ ]')", re.compile(r" {0,3}[-*+][ \t]+\[[ xX]\][ \t]"), None),
+)
+
+
+def _check_unread_syntax(text: str, path: Path, diagnostics: Diagnostics) -> None:
+    """A located warning (M021) for each of pandoc's constructs that samizdat does not read:
+    they stay in the book as the text written, which pandoc would have made a table or a
+    list. Code blocks and spans are skipped."""
+    literal = code_spans(text)
+    offset = 0
+    previous = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        start, offset = offset, offset + len(line) + 1
+        if any(begin <= start < end for begin, end in literal):
+            previous = line
+            continue
+        for what, pattern, before in _UNREAD:
+            if not pattern.match(line):
+                continue
+            if before is None and previous.strip() or before == "text" and not previous.strip():
+                continue
+            diagnostics.warning(
+                "M021", f"{what} is pandoc Markdown that samizdat does not read; it is printed "
+                "as written", file=path,
+                line=number - 1 if before and previous.strip() else number,  # a term, a header
+                hint="see docs/markdown.md for what samizdat reads (a pipe table, a list "
+                     "numbered 1. 2. 3., a definition with ':')")
+            break
+        previous = line
+
+
+def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> None:
+    """A link to ``#id`` that nothing in the book has is a warning (M022), at the link. pandoc
+    gives every heading an id made of its text (auto_identifiers) and reads ``[Heading]`` as a
+    link to it; samizdat gives a heading only the id the author writes, ``{#id}``, so such a
+    link would silently lead nowhere."""
+    ids = {chapter.id for chapter in chapters}
+    for chapter in chapters:
+        ids.update(e.get("id") for e in chapter.content.iter() if isinstance(e.tag, str) and e.get("id"))
+    for chapter in chapters:
+        text = None
+        for link in chapter.content.iter("a"):
+            target = link.get("href") or ""
+            if not target.startswith("#") or target[1:] in ids:
+                continue
+            text = read_text(chapter.source) if text is None else text
+            found = text.find(f"({target}")
+            diagnostics.warning(
+                "M022", f"the link to '{target}' leads nowhere: nothing in the book has that id",
+                file=chapter.source, line=text.count("\n", 0, found) + 1 if found >= 0 else None,
+                hint="give the heading that id ({#id} after it): samizdat does not make ids "
+                     "from headings' text as pandoc does")
+
+
+# --- Attributes, ids and figures -----------------------------------------------------------------
+
+_XML_NAME = re.compile(r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?")
+
+
+def _attribute_names(content: etree._Element, text: str, path: Path,
+                     diagnostics: Diagnostics) -> None:
+    """pandoc's ``{-}`` (a heading left unnumbered) as the class it stands for; any other name
+    attr_list let through that is no attribute name (``{+}``) is dropped, with a warning where
+    the source writes it, since no edition could carry it (XHTML refuses it)."""
+    for element in content.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in [n for n in element.attrib if not _XML_NAME.fullmatch(n)]:
+            del element.attrib[name]
+            if name == "-":
+                classes = (element.get("class") or "").split()
+                element.set("class", " ".join([*classes, "unnumbered"]))
+                continue
+            match = re.search(r"\{[^{}\n]*" + re.escape(name), text)
+            line = text.count("\n", 0, match.start()) + 1 if match else None
+            diagnostics.warning("M020", f"'{name}' in an attribute block is not an attribute; "
+                                "it is left out", file=path, line=line,
+                                hint="write {#id .class key=value}")
+
 
 
 def _safe_ids(content: etree._Element) -> None:

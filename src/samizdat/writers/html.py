@@ -465,6 +465,8 @@ class _Renderer:
             first.text = None
             first.insert(0, number)
             last = aside[-1]
+            if last.tag != f"{X}p":  # a note that ends with a list or a quotation: the
+                last = sub(aside, "p")  # backlink gets a line (an <a> cannot be in an <ol>)
             _append_text(last, " ")
             link = sub(last, "a", BACKLINK, href=f"#{note.ref_id}", role="doc-backlink",
                        epub_type="backlink", **{"class": "backlink"})

@@ -14,6 +14,10 @@ too (readers/citation_syntax.py). Their order, highest priority first:
     35 citations       placeholders in place, lines recorded
     34 inline notes    ^[...] becomes a footnote whose definition goes to the end
     33 fenced divs     ::: becomes md_in_html's <div markdown="1">
-    32 line blocks     | lines become <div class="line-block" markdown="span">
+    32 list indent     pandoc's item-relative indentation as four spaces a level
     30 (Python-Markdown's normalize_whitespace, then html_block at 20)
+
+Others are block processors, which see the blocks wherever they are (in a quotation, a list
+item, a footnote): line blocks (77) and table captions (76), both above Python-Markdown's
+tables (75).
 """

@@ -6,7 +6,8 @@
   non-space character right after it, the closing one a non-space character right before it
   and no digit right after it ("$20 and $30" is not math).
 - **Bracketed spans**: ``[text]{.smallcaps}``, ``[texte]{lang=fr}`` become ``<span>`` with the
-  attributes (``readers/extensions/attributes.py``).
+  attributes (``readers/extensions/attributes.py``); ``{.underline}`` is ``<u>`` and
+  ``{.mark}`` is ``<mark>``, as pandoc makes them.
 - **Table captions**: a paragraph opening with ``Table:`` or ``:`` right before or after a
   table is its ``<caption>``.
 """
@@ -49,9 +50,29 @@ class BracketedSpanProcessor(InlineProcessor):
         attributes = parse_attributes(data[end + 2 : attrs_end]) if attrs_end > 0 else None
         if attributes is None:
             return None, None, None
+        text = data[start + 1 : end]  # processed by the lower-priority patterns
+        return _span(attributes, text), start, attrs_end + 1
+
+
+def _span(attributes: dict[str, str], text: str) -> ET.Element:
+    """The element pandoc makes of a bracketed span: ``{.underline}`` (or ``.ul``) is
+    underlined text, ``<u>``, inside a span for any other attribute; ``{.mark}`` is
+    highlighted text, ``<mark>`` with the other attributes; any other, a ``<span>``."""
+    classes = attributes.pop("class", "").split()
+    kept = [name for name in classes if name not in ("underline", "ul", "mark")]
+    if kept:
+        attributes["class"] = " ".join(kept)
+    if "underline" in classes or "ul" in classes:
+        underline = ET.Element("u")
+        underline.text = text
+        if not attributes:
+            return underline
         span = ET.Element("span", attributes)
-        span.text = data[start + 1 : end]  # processed by the lower-priority patterns
-        return span, start, attrs_end + 1
+        span.append(underline)
+        return span
+    element = ET.Element("mark" if "mark" in classes else "span", attributes)
+    element.text = text
+    return element
 
 
 _CAPTION = re.compile(r"^(?:[Tt]able)?:[ \t]+(?P<caption>\S.*)$", re.S)
