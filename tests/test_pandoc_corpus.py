@@ -54,12 +54,6 @@ lang: en-GB
 identifier: urn:uuid:00000000-0000-4000-8000-0000000c0a90
 """
 
-#: A nested bulleted list: browsers' and WeasyPrint's default markers for the second and third
-#: levels are U+25E6 and U+25AA, which Charis SIL lacks, so the print writer refuses the
-#: fallback face. The stylesheets must give nested lists a marker the book face has.
-NEEDS_NESTED_LIST_MARKERS = {"07-list-nested.md"}
-
-
 # --- Building both renderings -------------------------------------------------------------------
 
 
@@ -602,19 +596,7 @@ def test_the_normaliser_keeps_real_differences(name, tmp_path):
     assert shown[0] != shown[1]
 
 
-def _print_cases() -> list:
-    # strict: once the stylesheets give nested lists a marker the book face has, these pass
-    # and the mark goes
-    def marks(name: str) -> list:
-        if name in NEEDS_NESTED_LIST_MARKERS:
-            return [pytest.mark.xfail(raises=BuildError, strict=True,
-                                      reason="nested list markers ◦ ▪ are not in the book face")]
-        return []
-
-    return [pytest.param(path.name, marks=marks(path.name)) for path in FILES]
-
-
-@pytest.mark.parametrize("name", _print_cases())
+@pytest.mark.parametrize("name", [path.name for path in FILES])
 def test_print_keeps_the_text(name, rendered):
     """The pamphlet (A5, print.css) renders every construct without a WeasyPrint warning or a
     font other than the book's (render_pamphlet raises on either), and every word of the

@@ -256,11 +256,17 @@ _TYPOGRAPHY = (
 )
 
 
+_LIST_MARKER = re.compile(r"[ \t]*(?:\d+[.)]|[-*+]|#\.)$")
+
+
 def check_typography(chapter: ChapterText) -> Iterator[Finding]:
     for pattern, code, message in _TYPOGRAPHY:
         for match in pattern.finditer(chapter.prose):
             if code == "T005" and _in_table_row(chapter.prose, match.start()):
                 continue  # spaces align the columns of a pipe table
+            line_start = chapter.prose.rfind("\n", 0, match.start()) + 1
+            if code == "T005" and _LIST_MARKER.match(chapter.prose, line_start, match.start()):
+                continue  # "1.  text": pandoc's own list marker, aligned to four columns
             yield chapter.finding(match.start(), code, message)
 
 

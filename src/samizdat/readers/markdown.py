@@ -43,7 +43,7 @@ from samizdat.document import (
 )
 from samizdat.readers import images
 from samizdat.readers.citation_syntax import code_spans
-from samizdat.readers.extensions import citations, pandoc_blocks, pandoc_inlines
+from samizdat.readers.extensions import citations, pandoc_blocks, pandoc_inlines, raw_tex
 from samizdat.readers.extensions.attributes import safe_id
 
 #: Python-Markdown's and pymdown-extensions' extensions, and ours (readers/extensions/).
@@ -74,8 +74,11 @@ def read_chapters(manuscript: Manuscript, diagnostics: Diagnostics) -> tuple[lis
     """Every chapter of the manuscript, and every image they show (each once)."""
     chapters = []
     assets: dict[str, Asset] = {}
+    # Equations are numbered through the book: a \ref may point into another chapter.
+    labels, starts = raw_tex.number_equations([read_text(p) for p in manuscript.chapter_paths])
     for index, path in enumerate(manuscript.chapter_paths, 1):
-        chapter, shown = read_chapter(path, index, manuscript.root, diagnostics)
+        chapter, shown = read_chapter(path, index, manuscript.root, diagnostics,
+                                      equations=(labels, starts[index - 1]))
         chapters.append(chapter)
         for asset in shown:
             assets.setdefault(asset.href, asset)
@@ -102,10 +105,12 @@ def chapter_id(path: Path, index: int) -> str:
 
 
 def read_chapter(
-    path: Path, index: int, root: Path, diagnostics: Diagnostics
+    path: Path, index: int, root: Path, diagnostics: Diagnostics,
+    equations: tuple[dict[str, int], int] = ({}, 0),
 ) -> tuple[Chapter, list[Asset]]:
     text = read_text(path)
     converter = _converter()
+    converter.tex_labels, converter.tex_first_number = equations
     html = converter.convert(text)
     content = parse_html(html)
     settings = _front_matter(converter.front_matter, path, diagnostics)
@@ -119,8 +124,14 @@ def read_chapter(
     chapter.footnotes = _take_footnotes(content, text, path, converter.inline_notes, diagnostics)
     _check_footnote_labels(text, path, diagnostics)
     _check_unread_syntax(text, path, diagnostics)
+    for line, command in converter.raw_tex:
+        diagnostics.warning(
+            "M023", f"raw TeX '{command}' is not read; it is printed as written", file=path,
+            line=line, hint="samizdat reads TeX as math ($...$, $$...$$, \\begin{equation}) "
+                            "and \\ref to a labelled equation; write the rest as Markdown")
     _attribute_names(content, text, path, diagnostics)
     _safe_ids(content)
+    _headless_tables(content)
     _figures(content)
     assets = images.check_images(content, text, path, root, diagnostics)
     if settings.get("lang"):
@@ -141,7 +152,7 @@ def _markdown() -> markdown.Markdown:
     # One converter for all chapters: building one compiles some 200 regular expressions,
     # a fifth of an EPUB build's time. reset() clears footnotes and citations between uses.
     return markdown.Markdown(
-        extensions=[*EXTENSIONS, citations.CitationExtension(),
+        extensions=[*EXTENSIONS, citations.CitationExtension(), raw_tex.RawTexExtension(),
                     pandoc_blocks.PandocBlocksExtension(), pandoc_inlines.PandocInlinesExtension()],
         extension_configs=EXTENSION_CONFIGS,
         output_format="xhtml",
@@ -432,6 +443,14 @@ def _safe_ids(content: etree._Element) -> None:
             ident = f"{base}-{number}"
         seen.add(ident)
         element.set("id", ident)
+
+
+def _headless_tables(content: etree._Element) -> None:
+    """A pipe table whose header row is empty has no header, as pandoc reads it (and a screen
+    reader announces an empty column header as nothing: Ace's empty-table-header)."""
+    for head in list(content.iter("thead")):
+        if not "".join(head.itertext()).strip():
+            head.getparent().remove(head)
 
 
 def _figures(content: etree._Element) -> None:

@@ -19,8 +19,14 @@ _FRONT_LANG = re.compile(r"\A---\n(?:.*\n)*?lang:\s*[\"']?(?P<lang>[\w-]+).*\n(?
 
 
 def math_spans(text: str) -> list[tuple[int, int]]:
+    """Math and raw TeX: $...$, $$...$$, math environments and TeX commands (\\ref{...})."""
+    from samizdat.readers.extensions.raw_tex import _COMMAND, _REF, equations
+
     masked = mask(text, code_spans(text))
-    return [(m.start(), m.end()) for m in _MATH.finditer(masked)]
+    spans = [(m.start(), m.end()) for m in equations(text)]
+    spans += [(m.start(), m.end()) for m in _MATH.finditer(masked)]
+    spans += [(m.start(), m.end()) for pattern in (_REF, _COMMAND) for m in pattern.finditer(masked)]
+    return spans
 
 
 def _other(lang: str, book_lang: str) -> bool:

@@ -478,17 +478,24 @@ class _Renderer:
         the TeX itself, marked as math."""
         tex = node.text or ""
         display = node.get("display", "inline")
+        tag = _TAG.search(tex)
+        if tag:  # a numbered equation (readers/extensions/raw_tex.py): its number beside it
+            tex = _TAG.sub("", tex).strip()
+            if display == "block":
+                parent = sub(parent, "span", **{"class": "equation"})
         if self.options.math == "mathml":
             from latex2mathml.converter import convert
 
             try:
-                math = etree.fromstring(convert(tex, display=display))
+                # latex2mathml writes aligned's "&" as text; an array is the same alignment
+                math = etree.fromstring(convert(_ALIGNED.sub(_as_array, tex), display=display))
             except Exception:  # latex2mathml refuses TeX it does not know: keep the TeX
                 math = None
             if math is not None:
                 math.set("alttext", tex)
                 parent.append(math)
-                return
+            else:
+                self._tex(parent, tex, display)
         elif self.options.math == "svg":
             image = _math_image(tex, display)
             if image is not None:
@@ -497,7 +504,14 @@ class _Renderer:
                               **{"class": f"math {display}"})
                 if display == "inline":  # its baseline on the line's, as the text's
                     element.set("style", f"vertical-align: {-depth:.3f}px")
-                return
+            else:
+                self._tex(parent, tex, display)
+        else:
+            self._tex(parent, tex, display)
+        if tag:
+            sub(parent, "span", f"({tag.group(1)})", **{"class": "equation-number"})
+
+    def _tex(self, parent: etree._Element, tex: str, display: str) -> None:
         element = sub(parent, "span", tex, **{"class": f"math {display} tex"})
         element.set("role", "math")
         element.set("aria-label", tex)
@@ -624,6 +638,16 @@ def _break_urls(element: etree._Element, text: str) -> None:
     _append_text(element, text[position:])
 
 
+_TAG = re.compile(r"\\tag\{([^{}]*)\}")
+_ALIGNED = re.compile(r"\\begin\{aligned\}(.*?)\\end\{aligned\}", re.S)
+
+
+def _as_array(match: re.Match) -> str:
+    columns = max(row.count("&") for row in match.group(1).split("\\\\")) + 1
+    return ("\\begin{array}{" + "rl" * ((columns + 1) // 2) + "}" + match.group(1)
+            + "\\end{array}")
+
+
 #: Math is drawn at the text's size: print.css sets 10pt, 13.33 CSS px.
 MATH_PX = 13.333
 
@@ -637,7 +661,8 @@ def _math_image(tex: str, display: str) -> tuple[str, float] | None:
     import ziamath
 
     try:
-        svg = ziamath.Latex(tex, size=MATH_PX, inline=display == "inline").svg()
+        svg = ziamath.Latex(_ALIGNED.sub(_as_array, tex), size=MATH_PX,
+                            inline=display == "inline").svg()
     except Exception:  # ziamath refuses TeX it does not know
         return None
     view = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"', svg)
