@@ -16,7 +16,10 @@ quotes, dashes and ellipses). Codes:
   C001 unknown citation key, C003 citation but no bibliography, C005 bad ``nocite:`` entry;
   I001 image missing, I002 image outside the manuscript folder, I003 image is a URL, I004
   image type not supported, I005 image unreadable; M001 metadata.yaml problem (M002 unknown
-  field), M010 chapter front matter, M011 unknown front matter key
+  field), M010 chapter front matter, M011 unknown front matter key, M020 a name in an attribute
+  block that is no attribute, M021 pandoc Markdown samizdat does not read (grid tables, lists
+  numbered a. or 1), task lists...; docs/markdown.md), M022 a link to an id nothing has, M023
+  raw TeX that is not read
 - S001 unknown word (the hunspell dictionary of the book's ``lang`` plus ``wordlist.txt``;
   code, math and passages marked with another ``lang`` are skipped); S000 no dictionary for
   the language, so spelling was not checked
