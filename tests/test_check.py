@@ -14,7 +14,8 @@ from manuscripts import make_manuscript
 from samizdat.build import build
 from samizdat.checks.tools import INSTALL_HINT
 from samizdat.checks.pdf import check_pdf
-from samizdat.editions import DEFAULT_EDITIONS, page_size_points
+from samizdat.editions import DEFAULT_EDITIONS
+from samizdat.pages import page_size_points
 
 ROOT = Path(__file__).resolve().parents[1]
 STYLES = ROOT / "styles"

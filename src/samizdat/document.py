@@ -242,6 +242,18 @@ class UnprintedReference:
 
 
 @dataclass(frozen=True)
+class PageList:
+    """Where the print edition's pages begin in the text: (page number, chapter id, words).
+
+    Made by the print writer from its laid-out pages (writers/pdf.py ``page_map``) and carried
+    by the EPUB as page-break markers and a page-list nav, so that a reader can follow a
+    seminar's "page 12" (EPUB Accessibility 1.1, pageBreakSource).
+    """
+
+    breaks: tuple[tuple[int, str, str], ...]
+
+
+@dataclass(frozen=True)
 class Correction:
     """An evident slip of the author corrected by the editors (manuscript/corrections.yaml)."""
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from samizdat.document import Book
     from samizdat.editions import Edition
-    from samizdat.writers.epub import PageList
     from samizdat.writers.pdf import Pamphlet
 
 EPUB_STYLES = ("common.css", "epub.css")
@@ -62,7 +61,7 @@ def _booklet(pamphlet: Pamphlet, edition: Edition) -> bytes:
 
 
 def _check_epub(output: Path, edition: Edition) -> list[tuple]:
-    from samizdat.checks.outputs import validate_epub
+    from samizdat.checks.epub import validate_epub
 
     return validate_epub(output)
 

@@ -33,7 +33,7 @@ from samizdat.build.state import (
     read_state,
     write_state,
 )
-from samizdat.document import Book
+from samizdat.document import Book, PageList
 from samizdat.editions import Edition
 from samizdat.formats import FORMATS
 
@@ -80,8 +80,6 @@ def lay_out(book: Book, edition: Edition, styles_dir: Path, epoch: int | None):
 
 def page_list_for(book: Book, edition: Edition, styles_dir: Path):
     """The page list of ``edition``'s layout: from the cache, or from a layout made for it."""
-    from samizdat.writers.epub import PageList
-
     data = cache.cached("page-list", _page_list_key(book, edition, styles_dir),
                         lambda: _encode(lay_out(book, edition, styles_dir, None).page_list))
     return PageList(tuple(tuple(entry) for entry in json.loads(data)))

@@ -11,14 +11,13 @@ style leaves out of the bibliography (unless its entry says ``omit-from-bibliogr
 from __future__ import annotations
 
 import sys
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from samizdat.config import load_manuscript
 from samizdat.editions import editions_for, select
-from samizdat.errors import BuildError, ManuscriptError
+from samizdat.errors import ManuscriptError
 from samizdat.formats import FORMATS
 
 
@@ -76,25 +75,3 @@ def _check_book(manuscript, out_dir: Path) -> list[Problem]:
                 "the text; give it a type the style prints, or 'omit-from-bibliography: reason'")
         for ref in book.unprinted_references
     ]
-
-
-def validate_epub(output: Path) -> list[tuple]:
-    """EPUBCheck (every message but info) and Ace (every violation) on a built EPUB."""
-    from samizdat.checks.ace import run_ace
-    from samizdat.checks.epubcheck import run_epubcheck
-
-    found = _run_validator("epubcheck", lambda: [
-        m for m in run_epubcheck(output) if m.severity not in ("info",)
-    ])
-    with tempfile.TemporaryDirectory(prefix="samizdat-ace-") as workdir:
-        found += _run_validator("ace", lambda: run_ace(output, Path(workdir)))
-    return found
-
-
-def _run_validator(tool: str, run) -> list[tuple]:
-    """The validator's findings, or one problem saying why it could not run."""
-    try:
-        messages = run()
-    except BuildError as error:
-        return [(tool, "error", "not-run", str(error), None)]
-    return [(tool, m.severity, m.code, m.message, m.location) for m in messages]

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from samizdat.editions import Edition, page_size_points
+from samizdat.pages import page_size_points
+
+if TYPE_CHECKING:  # only the type: the format registry (formats.py) calls these checks
+    from samizdat.editions import Edition
 
 TOLERANCE = 1.0  # points: PDF boxes are rounded by every producer
 

@@ -59,7 +59,7 @@ def impose_edition(pages: bytes, edition) -> bytes:
 
 def expected_sheet_size(edition) -> tuple[float, float]:
     """(width, height) in points of a booklet edition's sheets, for ``samizdat check``."""
-    from samizdat.editions import page_size_points
+    from samizdat.pages import page_size_points
 
     settings = edition_settings(dict(edition.options), edition.sheet_size)
     page = page_size_points(str(edition.page_size))

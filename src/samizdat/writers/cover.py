@@ -33,7 +33,7 @@ def cover_pdf(book: Book, styles_dir: Path) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     from samizdat.writers.fetcher import ManuscriptFetcher
-    from samizdat.writers.pdf import require_own_fonts
+    from samizdat.writers.fonts import require_own_fonts
 
     fetcher = ManuscriptFetcher([styles_dir.resolve()])
     # The @font-face rules count only with a FontConfiguration (see writers/pdf.py).

@@ -35,7 +35,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from samizdat.document import MATH, Book
+from samizdat.document import MATH, Book, PageList
 from samizdat.errors import ManuscriptError
 from samizdat.writers import html
 from samizdat.writers.html import Page, RenderOptions
@@ -56,18 +56,6 @@ NCX_PATH = "EPUB/toc.ncx"  # ebooklib's fixed name for EpubNcx()
 CERTIFIER = "samizdat (automated: EPUBCheck and Ace)"
 
 DocumentFilter = Callable[[etree._ElementTree], None]
-
-
-@dataclass(frozen=True)
-class PageList:
-    """Where the print edition's pages begin in the text: (page number, chapter id, words).
-
-    The EPUB carries them as page-break markers and a page-list nav, so that a reader can
-    follow a seminar's "page 12" (EPUB Accessibility 1.1, pageBreakSource). Made from the
-    laid-out print pages (writers/pdf.py ``page_map``).
-    """
-
-    breaks: tuple[tuple[int, str, str], ...]
 
 
 def write_epub(

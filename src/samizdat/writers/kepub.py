@@ -15,7 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from samizdat.document import Book
-from samizdat.writers.epub import PageList, write_package
+from samizdat.document import PageList
+from samizdat.writers.epub import write_package
 from samizdat.writers.html import XHTML_NS
 
 # Blocks whose text Kobo counts as one paragraph. A block holding another (li > p) is not one.

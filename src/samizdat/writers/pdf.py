@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,11 +28,11 @@ from weasyprint.urls import FatalURLFetchingError
 
 from lxml import etree
 
-from samizdat.document import Book
+from samizdat.document import Book, PageList
 from samizdat.errors import BuildError
 from samizdat.writers import html
-from samizdat.writers.epub import PageList
 from samizdat.writers.fetcher import ManuscriptFetcher
+from samizdat.writers.fonts import refuse_unset_characters, require_own_fonts
 from samizdat.writers.weasyprint_fixes import print_layout_rules
 
 #: The issue's limit on consecutive hyphenated lines. CSS would say hyphenate-limit-lines: 2,
@@ -106,14 +105,7 @@ def lay_out_pamphlet(
         raise BuildError(f"{fatal}: {cause}", hint="check the file name and the folder") from None
     if fetcher.refusals:  # a refusal some code path swallowed after all
         raise BuildError(f"refused to fetch {', '.join(map(repr, fetcher.refusals))}")
-    notdef = {m.group(1) for record in records
-              for m in [_NOTDEF.search(record.getMessage())] if m}
-    if notdef:  # WeasyPrint's own word for a character no face has: say where it stands
-        character, file, line = _first_place(book, notdef)
-        raise BuildError(
-            f"no font has '{character}' (U+{ord(character):04X}), not the book face, the code "
-            "face or any other on this machine", file=file, line=line,
-            hint="write the character differently, or add a face that has it to styles/fonts.css")
+    refuse_unset_characters(records, book)
     if records:
         messages = "; ".join(record.getMessage() for record in records)
         raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
@@ -149,61 +141,6 @@ def page_map(document, uids: set[str]) -> PageList:
         if section is not None and words:
             breaks.append((number, section, words))
     return PageList(tuple(breaks))
-
-
-def require_own_fonts(document, fetcher: ManuscriptFetcher, book: Book | None = None) -> None:
-    """Every character of ``document`` must be set in a font file our ``@font-face`` rules
-    loaded, with a glyph of its own.
-
-    Checked by content, not by name: a "Charis SIL" of another version installed system-wide
-    is called Charis-SIL in the PDF too. WeasyPrint subsets the font while writing, so the
-    original file is read back from the HarfBuzz face (``get_hb_object_data``, WeasyPrint 70).
-    A character our fonts lack is either set in a system face (a stranger) or, when no face
-    has it, drawn as the empty .notdef box of ours (``Font.missing``): both fail, naming the
-    first place in the manuscript where the character stands. Call after ``write_pdf``, which
-    is when ``document.fonts`` is filled.
-    """
-    from weasyprint.text.fonts import get_hb_object_data
-
-    strangers: set[str] = set()
-    unset: set[str] = set()
-    for font in document.fonts.values():
-        ours = hashlib.sha256(bytes(get_hb_object_data(font.hb_face))).hexdigest() in fetcher.served
-        if not ours:
-            strangers.add(font.name.decode().split("+", 1)[-1])
-            unset.update("".join(font.to_unicode.values()))
-        else:
-            unset.update(chr(codepoint) for codepoint in font.missing)
-    unset = {c for c in unset if not c.isspace()}
-    if not strangers and not unset:
-        return
-    character, file, line = _first_place(book, unset) if book is not None else (None, None, None)
-    faces = f" ({', '.join(sorted(strangers))})" if strangers else ""
-    if character is None:
-        raise BuildError(f"text set in a font other than the book face{faces}: a @font-face "
-                         "file did not load", hint="check styles/fonts.css and styles/fonts/")
-    raise BuildError(
-        f"text set in a font other than the book face{faces}: '{character}' "
-        f"(U+{ord(character):04X}) is in neither the book face nor the code face",
-        file=file, line=line,
-        hint="write the character differently, or add a face that has it to styles/fonts.css",
-    )
-
-
-_NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.)"')
-
-
-def _first_place(book: Book, characters: set[str]) -> tuple[str | None, str | None, int | None]:
-    """The first of ``characters`` in reading order in the manuscript, and where it is."""
-    from samizdat.config import read_text
-
-    for chapter in book.chapters:
-        text = read_text(chapter.source)
-        found = [(text.index(c), c) for c in characters if c in text]
-        if found:
-            offset, character = min(found)
-            return character, str(chapter.source), text.count("\n", 0, offset) + 1
-    return (min(characters) if characters else None), None, None
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
