@@ -430,3 +430,26 @@ def test_cover_is_declared_and_first(built):
     with zipfile.ZipFile(built["epub"]) as epub:
         data = epub.read(package.href(covers[0].get("href"), "EPUB/content.opf"))
     assert Image.open(io.BytesIO(data)).size == (1600, 2560)
+
+
+def test_notes_sections_backlinks_and_the_ncx_read_as_promised(built):
+    package = Package(built["epub"])
+    page = package.xml("EPUB/text/ch-02-the-press.xhtml")
+    (notes,) = page.iterfind(".//h:section[@class='notes']", NS)
+    assert (notes.get("{%s}type" % NS["epub"]), notes.get("role")) == ("endnotes", "doc-endnotes")
+    backlinks = [a.text for a in notes.iterfind(".//h:a[@role='doc-backlink']", NS)]
+    assert backlinks == ["\u21a9", "\u21a9"]  # no U+FE0E: MuPDF draws it as a missing glyph
+    ncx = package.xml("EPUB/toc.ncx")
+    title = "".join(ncx.find("ncx:docTitle", NS).itertext())
+    assert "\u201cFree\u201d" in title and '"' not in title
+
+
+def test_unclosed_raw_html_is_closed_as_a_browser_closes_it(tmp_path):
+    """Raw HTML is read as browsers read it (libxml2's HTML parser): an unclosed element no
+    longer stops the build, and the EPUB's page is well-formed XHTML all the same."""
+    book = sample_book(chapters={"01.md": "An <em>unclosed element.\n\nThe next paragraph.\n"})
+    path = tmp_path / "unclosed.epub"
+    write_epub(book, path, stylesheets=STYLESHEETS, source_date_epoch=EPOCH)
+    page = Package(path).xml("EPUB/text/ch-01.xhtml")
+    paragraphs = [text_of(p) for p in page.iterfind(".//h:section/h:p", NS)]
+    assert paragraphs == ["An unclosed element.", "The next paragraph."]

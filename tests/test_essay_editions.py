@@ -168,3 +168,27 @@ def test_the_essay_reads_without_a_warning_and_prints_every_work_it_cites():
              for citation in find_citations(chapter.read_text(encoding="utf-8"))
              for key in citation.keys}
     assert cited <= {reference.key for reference in book.bibliography}
+
+
+def test_the_epubs_page_list_follows_the_pamphlets_pages(essay_build):
+    """Each page of the A5 pamphlet that begins in the text has a marker in the EPUB, before
+    the words that begin that page, and an entry in the page list; pageBreakSource says so."""
+    import pdfplumber
+
+    with zipfile.ZipFile(essay_build / f"{SLUG}.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        nav = etree.fromstring(epub.read("EPUB/text/contents.xhtml"))
+        pages = {name: etree.fromstring(epub.read(name)) for name in epub.namelist()
+                 if name.startswith("EPUB/text/") and name.endswith(".xhtml")}
+    assert 'property="pageBreakSource"' in opf and "pageNavigation" in opf
+    entries = [(a.get("href"), a.text) for a in
+               nav.iterfind(f".//{X}nav[@id='page-list']//{X}a")]
+    assert len(entries) >= 30
+    with pdfplumber.open(essay_build / f"{SLUG}.pdf") as pdf:
+        texts = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    for href, number in entries:
+        name, anchor = href.split("#")
+        marker = pages[f"EPUB/text/{name}"].find(f".//*[@id='{anchor}']")
+        assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == number
+        following = " ".join((marker.tail or "").split()[:3])
+        assert following and following in texts[int(number) - 1], (number, following)

@@ -323,3 +323,28 @@ def test_every_bibliography_format_can_accept_an_omission(tmp_path, name, text):
     bibliography = load_bibliography(tmp_path / name)
     assert bibliography.omitted == {"leaflet": "its form is not known"}
     assert bibliography.keys == ["a", "leaflet"]
+
+
+def test_a_note_that_calls_a_note_is_a_located_error(tmp_path):
+    root = manuscript(tmp_path, {"01.md": "Text.[^a]\n\n[^a]: A note that calls[^b] another.\n\n"
+                                          "[^b]: Whose text pandoc would lose.\n"})
+    error = raises(root)
+    assert error.file.endswith("01.md") and error.line == 3
+    assert "footnote [^a] calls another note ([^b])" in error.message
+
+
+def test_references_yaml_is_read_without_naming_it(tmp_path):
+    root = manuscript(tmp_path, {"01.md": "A [@avrich1984].\n"}, references=None)
+    (root / "references.yaml").write_text(REFERENCES, encoding="utf-8")
+    book = book_of(root)
+    assert [r.key for r in book.bibliography] == ["avrich1984"]
+
+
+def test_a_works_language_is_marked_on_its_entry(tmp_path):
+    references = REFERENCES + (
+        "- id: serge1951\n  type: book\n  language: fr\n  author: [{family: Serge, given: Victor}]\n"
+        "  title: Mémoires d’un révolutionnaire\n  issued: {date-parts: [[1951]]}\n")
+    book = book_of(manuscript(tmp_path, {"01.md": "A [@serge1951; @avrich1984].\n"},
+                              references=references))
+    languages = {r.key: r.lang for r in book.bibliography}
+    assert languages == {"avrich1984": None, "serge1951": "fr"}
