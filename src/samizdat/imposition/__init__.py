@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from samizdat.imposition.errors import ImpositionError
 from samizdat.imposition.schemas import SCHEMAS, saddle_stitch_halves
 from samizdat.imposition.settings import ImpositionSettings, edition_settings, make_settings
-from samizdat.imposition import sheets
+
+# ``sheets`` (and pypdf, 0.2 s to import) is loaded by the functions that write sheets, not
+# here: the command line imports this package for ``impose``'s help and options on every run.
 
 __all__ = [
     "ImpositionError", "ImpositionSettings", "SCHEMAS", "edition_settings", "expected_sheet_size",
@@ -30,6 +32,8 @@ __all__ = [
 
 def impose(pdf: bytes, settings: ImpositionSettings, *, name: str = "the PDF") -> bytes:
     """Impose every page of ``pdf`` as ``settings`` say; ImpositionError on bad input."""
+    from samizdat.imposition import sheets
+
     # pypdf logs what it repairs in a damaged file; the user gets one line from us instead.
     with _quiet_pypdf():
         reader = sheets.read_source(pdf, name)
@@ -59,6 +63,7 @@ def impose_edition(pages: bytes, edition) -> bytes:
 
 def expected_sheet_size(edition) -> tuple[float, float]:
     """(width, height) in points of a booklet edition's sheets, for ``samizdat check``."""
+    from samizdat.imposition import sheets
     from samizdat.pages import page_size_points
 
     settings = edition_settings(dict(edition.options), edition.sheet_size)
