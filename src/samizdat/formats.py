@@ -36,6 +36,9 @@ class Format:
     make: Callable[[Pamphlet, Edition], bytes] | None
     # samizdat check: (output, edition) -> problems, as (tool, severity, code, message, place)
     check: Callable[[Path, Edition], list[tuple[str, str, str, str, str | None]]]
+    # Slow steps the writer will ask the cache for, started in a child process as soon as the
+    # build knows the metadata (before the chapters are read): (book's front, styles) -> None
+    start_ahead: Callable[[Book, Path], None] | None = None
 
 
 def _write_epub(book: Book, path: Path, **options) -> None:
@@ -48,6 +51,12 @@ def _write_kepub(book: Book, path: Path, **options) -> None:
     from samizdat.writers.kepub import write_kepub
 
     write_kepub(book, path, **options)
+
+
+def _start_cover(front: Book, styles_dir: Path) -> None:
+    from samizdat.writers.cover import start_cover
+
+    start_cover(front, styles_dir)
 
 
 def _pamphlet(pamphlet: Pamphlet, edition: Edition) -> bytes:
@@ -75,8 +84,10 @@ def _check_pdf(output: Path, edition: Edition) -> list[tuple]:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("epub", "epub", EPUB_STYLES, False, _write_epub, None, _check_epub),
-        Format("kepub", "kepub.epub", EPUB_STYLES, False, _write_kepub, None, _check_epub),
+        Format("epub", "epub", EPUB_STYLES, False, _write_epub, None, _check_epub,
+               _start_cover),
+        Format("kepub", "kepub.epub", EPUB_STYLES, False, _write_kepub, None, _check_epub,
+               _start_cover),
         Format("pdf", "pdf", PRINT_STYLES, True, None, _pamphlet, _check_pdf),
         Format("booklet", "pdf", PRINT_STYLES, True, None, _booklet, _check_pdf),
     )

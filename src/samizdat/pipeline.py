@@ -14,7 +14,7 @@ from samizdat.diagnostics import Diagnostics
 from samizdat.document import Book
 from samizdat.readers.markdown import read_book as read_manuscript
 from samizdat.transforms.notes import notes_settings, process_notes
-from samizdat.transforms.typography import apply_typography
+from samizdat.transforms.typography import apply_typography, typeset_metadata
 
 
 def read_book(manuscript: Manuscript) -> Book:
@@ -27,3 +27,11 @@ def read_book(manuscript: Manuscript) -> Book:
     apply_typography(book)
     diagnostics.emit_warnings()
     return book
+
+
+def read_front(manuscript: Manuscript) -> Book:
+    """The book's metadata as every writer shows it, without its chapters: what the build
+    needs to start slow steps that depend on the metadata alone (the cover) before the
+    chapters are read."""
+    return Book(metadata=typeset_metadata(manuscript.metadata), chapters=[],
+                manuscript_dir=manuscript.root)

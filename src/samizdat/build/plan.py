@@ -82,7 +82,11 @@ def plan_build(
     only: list[str] | None = None,
     styles_dir: Path | None = None,
     force: bool = False,
+    read: bool = True,
 ) -> BuildPlan:
+    """What to build, and the book read (``read``) when some edition is stale. With
+    ``read=False`` the caller reads it (``plan.book = read_book(plan.manuscript)``), after
+    starting what need not wait for it."""
     from samizdat.pipeline import read_book
 
     manuscript = load_manuscript(manuscript_dir)
@@ -123,7 +127,7 @@ def plan_build(
         )
         if not fresh:
             plan.stale.append(edition)
-    if plan.stale:
+    if plan.stale and read:
         # Only now: a book whose every edition is up to date was read, and found good, when
         # those editions were made. Last, because the citation engine may fill the cache.
         plan.book = read_book(manuscript)

@@ -36,6 +36,7 @@ from samizdat.build.state import (
 from samizdat.document import Book, PageList
 from samizdat.editions import Edition
 from samizdat.formats import FORMATS
+from samizdat.pipeline import read_book, read_front
 
 
 @dataclass
@@ -171,7 +172,7 @@ def build(
     # Slow pure steps (the citation engine, the cover, page lists) keep their results here.
     folder = cache_folder(out_dir)
     cache.use(folder)
-    plan = plan_build(manuscript_dir, out_dir, only, styles_dir, force)
+    plan = plan_build(manuscript_dir, out_dir, only, styles_dir, force, read=False)
     slug = plan.manuscript.metadata.slug
     if not plan.stale:
         progress.say(f"nothing to do: {len(plan.editions)} edition(s) up to date in {out_dir}")
@@ -179,6 +180,19 @@ def build(
             EditionResult(e.name, out_dir / e.output_name(slug), 0.0, skipped=True)
             for e in plan.editions
         ]
+    created = not out_dir.exists()
+    try:
+        _start_ahead(plan)
+        # A book whose every edition is up to date is not read: it was read, and found good,
+        # when those editions were made.
+        plan.book = read_book(plan.manuscript)
+    except BaseException:
+        # A manuscript error: the cover started ahead is not wanted, and a build that made
+        # the output folder leaves none behind.
+        cache.abandon()
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_partials(out_dir)
     work = group_jobs(plan.stale)
@@ -190,10 +204,24 @@ def build(
             job, job_results, plan, state, results, progress))
     finally:
         progress.stop()
+    cache.reap()
     up_to_date = len(plan.editions) - len(plan.stale)
     if up_to_date:
         progress.say(f"  ({up_to_date} edition(s) already up to date)")
     return results
+
+
+def _start_ahead(plan: BuildPlan) -> None:
+    """Start the slow steps that need only the metadata (the EPUB's cover) in child
+    processes, so that they overlap the reading of the chapters and the citation run."""
+    front = read_front(plan.manuscript)
+    started = set()
+    for edition in plan.stale:
+        start = FORMATS[edition.format].start_ahead
+        styles = (plan.styles_dir / edition.stylesheets[0]).parent if edition.stylesheets else None
+        if start is not None and styles is not None and (start, styles) not in started:
+            started.add((start, styles))
+            start(front, styles)
 
 
 def _run(work: list[Job], plan: BuildPlan, folder: Path, jobs: int | None, record) -> None:

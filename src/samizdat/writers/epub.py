@@ -172,15 +172,11 @@ def cover_image(book: Book, styles_dir: Path | None) -> epub.EpubItem:
         data = book.metadata.cover.read_bytes()
         suffix = book.metadata.cover.suffix.lower().replace("jpeg", "jpg")
     else:
-        from samizdat import cache
         from samizdat.writers import cover
 
         if styles_dir is None:
             raise ManuscriptError("no styles folder to make a cover from", hint="pass --styles DIR")
-        # Everything the cover's layout can read: its HTML, every stylesheet, every font.
-        inputs = sorted(styles_dir.glob("*.css")) + sorted((styles_dir / "fonts").glob("*"))
-        key = [cover.cover_html(book), *(f.read_bytes() for f in inputs), "cover 2"]
-        data = cache.cached("cover", key, lambda: cover.render_cover_png(book, styles_dir))
+        data = cover.cover_png(book, styles_dir)
         suffix = ".png"
     media_type = "image/png" if suffix == ".png" else "image/jpeg"
     item = epub.EpubItem(
