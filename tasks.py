@@ -47,6 +47,14 @@ def booklet(c):
     build(c, only="booklet-a4,booklet-letter")
 
 
+@task(help={"only": "editions, comma-separated"})
+def watch(c, only=None):
+    """Build, then rebuild on every change (Ctrl-C stops)."""
+    argv = ["watch", "--manuscript", str(MANUSCRIPT), "--out", str(OUT)]
+    argv += ["--only", only] if only else []
+    _run(argv)
+
+
 @task
 def check(c):
     """Validate what was built (EPUBCheck, Ace, PDF checks)."""

@@ -100,6 +100,37 @@ def bench_imposition(work: Path, repeat: int) -> bool:
     return ok
 
 
+def watch_latency(build_argv: list[str], out: Path, change, repeat: int) -> float:
+    """Median seconds from an edit saved to the new EPUB in place, under ``samizdat watch``
+    at its default interval (the time includes noticing the change and waiting out the
+    save). ``build_argv`` is the build command; its "build" becomes "watch"."""
+    argv = [*build_argv[:build_argv.index("build")], "watch",
+            *build_argv[build_argv.index("build") + 1:]]
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        epub = None
+        while epub is None:  # the first build
+            time.sleep(0.05)
+            if process.poll() is not None:
+                raise SystemExit(f"samizdat watch ended: {' '.join(argv)}")
+            epub = next(out.glob("*.epub"), None)
+        time.sleep(1.0)
+        times = []
+        for _ in range(repeat):
+            before = epub.stat().st_mtime_ns
+            change("watch")
+            started = time.perf_counter()
+            while epub.stat().st_mtime_ns == before:
+                time.sleep(0.005)
+            times.append(time.perf_counter() - started)
+            time.sleep(0.5)
+        return statistics.median(times)
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def bench(manuscript: Path, work: Path, repeat: int) -> int:
     """Issue 12's measurements, each side by side with its peer in one run."""
     from samizdat.config import load_manuscript
@@ -165,6 +196,10 @@ def bench(manuscript: Path, work: Path, repeat: int) -> int:
     results.append(report("EPUB rebuild after a one-sentence edit / pandoc EPUB",
                           rebuild["unpaged"][0], rebuild["pandoc"][0], 0.5))
     report("the same with its page list", rebuild["paged"][0], rebuild["pandoc"][0], 0.5)
+    watched = watch_latency(ours(unpaged, work / "out-watch", "--only", "epub"),
+                            work / "out-watch", edit(unpaged), repeat)
+    results.append(report("samizdat watch: save to new EPUB / pandoc EPUB", watched,
+                          rebuild["pandoc"][0], 0.5))
 
     # 3. The first pamphlet PDF against pandoc's HTML laid out by WeasyPrint with our print
     # stylesheet (our fonts included), in one process pipeline of the two.

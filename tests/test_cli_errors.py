@@ -105,7 +105,7 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_every_subcommand_has_help(tmp_path):
-    for command in ("build", "check", "lint", "import", "clean"):
+    for command in ("build", "watch", "check", "lint", "import", "impose", "clean"):
         result = samizdat(command, "--help", cwd=tmp_path)
         assert result.returncode == 0 and "usage: samizdat " + command in result.stdout
 

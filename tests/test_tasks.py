@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TASKS = ["bench", "booklet", "build", "check", "clean", "epub", "lint", "pdf", "test"]
+TASKS = ["bench", "booklet", "build", "check", "clean", "epub", "lint", "pdf", "test", "watch"]
 
 
 def test_every_documented_task_exists():

@@ -1,4 +1,4 @@
-"""The ``samizdat`` command: build, check, lint, import, impose, clean.
+"""The ``samizdat`` command: build, watch, check, lint, import, impose, clean.
 
 Errors a user can cause print one line (file, line or field, what to do) and exit 2;
 ``--debug`` shows the traceback instead.
@@ -34,6 +34,16 @@ def _jobs_arg(value: str) -> int:
     return jobs
 
 
+def _interval_arg(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 60:
+        raise argparse.ArgumentTypeError(f"--interval takes seconds above 0 and up to 60, not {value!r}")
+    return seconds
+
+
 def make_parser() -> argparse.ArgumentParser:
     # --debug and --quiet work before or after the command; SUPPRESS keeps a subcommand's
     # parser from resetting a flag given before the command name.
@@ -59,17 +69,30 @@ def make_parser() -> argparse.ArgumentParser:
         "build", parents=[flags()], help="build every edition (or those named by --only)",
         description="Build the editions of a manuscript. Unchanged editions are not rebuilt.",
     )
-    build.add_argument("--manuscript", type=Path, default=Path("manuscript"), metavar="DIR",
-                       help="the manuscript folder (default: ./manuscript)")
-    build.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                       help="the output folder (default: ./build)")
-    build.add_argument("--only", type=_editions_arg, metavar="NAME[,NAME...]",
-                       help="build only these editions (epub, kepub, pdf, booklet-a4, booklet-letter, ...)")
-    build.add_argument("--jobs", type=_jobs_arg, metavar="N",
-                       help="worker processes (default: one per core)")
-    build.add_argument("--styles", type=Path, metavar="DIR",
-                       help="the styles folder (default: ./styles, else samizdat's own)")
+    def build_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--manuscript", type=Path, default=Path("manuscript"),
+                             metavar="DIR", help="the manuscript folder (default: ./manuscript)")
+        command.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                             help="the output folder (default: ./build)")
+        command.add_argument("--only", type=_editions_arg, metavar="NAME[,NAME...]",
+                             help="build only these editions (epub, kepub, pdf, booklet-a4, "
+                                  "booklet-letter, ...)")
+        command.add_argument("--jobs", type=_jobs_arg, metavar="N",
+                             help="worker processes (default: one per core)")
+        command.add_argument("--styles", type=Path, metavar="DIR",
+                             help="the styles folder (default: ./styles, else samizdat's own)")
+
+    build_options(build)
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+
+    watch = commands.add_parser(
+        "watch", parents=[flags()], help="build, then rebuild whenever the manuscript changes",
+        description="Build the editions, then build again each time a file of the manuscript "
+                    "or the styles changes, until Ctrl-C. Errors are said and the watch goes on.",
+    )
+    build_options(watch)
+    watch.add_argument("--interval", type=_interval_arg, default=0.05, metavar="SECONDS",
+                       help="how often to look for changes (default: 0.05)")
 
     check = commands.add_parser(
         "check", parents=[flags()], help="validate built editions (EPUBCheck, Ace, PDF checks)",
@@ -151,6 +174,27 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    from samizdat.build import Progress
+    from samizdat.build.watch import watch
+
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # A terminal's Ctrl-C is SIGINT; a service manager or a test says SIGTERM. Either ends the
+    # watch cleanly: an output being written is a temporary file that atomic_output removes.
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        watch(args.manuscript, args.out, only=args.only, jobs=args.jobs, styles_dir=args.styles,
+              interval=args.interval, progress=Progress(quiet=args.quiet))
+    except KeyboardInterrupt:  # how a watch is meant to end
+        if not args.quiet:
+            print("samizdat: stopped watching", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args) -> int:
     from samizdat.checks.outputs import check_outputs
 
@@ -202,6 +246,7 @@ def cmd_clean(args) -> int:
 
 COMMANDS = {
     "build": cmd_build,
+    "watch": cmd_watch,
     "check": cmd_check,
     "lint": cmd_lint,
     "import": cmd_import,
