@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except ManuscriptError as error:
         if args.debug:
             raise
-        for each in getattr(error, "errors", [error]):
+        for each in error.each:
             print(f"samizdat: error: {each}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

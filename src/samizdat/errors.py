@@ -43,6 +43,11 @@ class ManuscriptError(Exception):
             place += f" ({self.field})"
         return place
 
+    @property
+    def each(self) -> list[ManuscriptError]:
+        """The problems this error stands for, each said in a line of its own."""
+        return [self]
+
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}" if self.place else self.message
         if self.hint:
@@ -67,6 +72,10 @@ class ManuscriptErrors(ManuscriptError):
         super().__init__(first.message, file=first.file, line=first.line, field=first.field,
                          hint=first.hint)
         self.errors = list(errors)
+
+    @property
+    def each(self) -> list[ManuscriptError]:
+        return self.errors
 
     def __reduce__(self):
         return ManuscriptErrors, (self.errors,)

@@ -77,7 +77,7 @@ def watch(
             build(manuscript_dir, out_dir, only=only, jobs=jobs, styles_dir=styles_dir,
                   progress=progress)
         except ManuscriptError as error:
-            for each in getattr(error, "errors", [error]):
+            for each in error.each:
                 report(f"samizdat: error: {each}")
         progress.say(f"watching {manuscript_dir} (Ctrl-C to stop)")
 

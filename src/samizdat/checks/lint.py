@@ -372,7 +372,7 @@ def lint_manuscript(root: Path) -> list[Finding]:
             return path
 
     def stopped(error: ManuscriptError) -> list[Finding]:
-        errors = getattr(error, "errors", [error])
+        errors = error.each
         return [Finding(shown(e.file or root), e.line or 1, 1, "M001",
                         f"{e.message}" + (f" ({e.hint})" if e.hint else "")) for e in errors]
 
