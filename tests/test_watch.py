@@ -87,3 +87,14 @@ def test_what_the_watch_looks_at(tmp_path):
     seen = snapshot([manuscript], [manuscript / "build"])
     assert sorted(p.relative_to(manuscript).as_posix() for p in seen) == [
         "chapters/01-opening.md", "chapters/02-middle.md", "chapters/03-end.md", "metadata.yaml"]
+
+
+def test_watching_a_folder_that_is_not_there_stops_at_once(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "samizdat", "watch", "--manuscript", "nowhere", "--out", "out"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "samizdat: error: nowhere: manuscript folder not found; run from the folder that holds "
+        "'manuscript/' or pass --manuscript DIR"]
+    assert not (tmp_path / "out").exists()

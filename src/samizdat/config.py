@@ -200,13 +200,8 @@ def _contributors(path: Path, raw: dict, lines: dict, problems: list) -> list[Co
     return people
 
 
-def load_manuscript(root: Path | str, *, quiet: bool = False) -> Manuscript:
-    """Read and validate ``root/metadata.yaml`` and find the chapters.
-
-    Every problem of the metadata is found in one reading and raised together
-    (ManuscriptErrors), so that a new manuscript is not fixed one field per run. Warnings
-    (an unknown field) are said unless ``quiet``; they stay in ``Manuscript.warnings``.
-    """
+def require_folder(root: str | Path) -> Path:
+    """The manuscript folder, or the one-line error a user who mistyped it should see."""
     root = Path(root)
     if not root.is_dir():
         raise ManuscriptError(
@@ -214,6 +209,17 @@ def load_manuscript(root: Path | str, *, quiet: bool = False) -> Manuscript:
             file=root,
             hint="run from the folder that holds 'manuscript/' or pass --manuscript DIR",
         )
+    return root
+
+
+def load_manuscript(root: Path | str, *, quiet: bool = False) -> Manuscript:
+    """Read and validate ``root/metadata.yaml`` and find the chapters.
+
+    Every problem of the metadata is found in one reading and raised together
+    (ManuscriptErrors), so that a new manuscript is not fixed one field per run. Warnings
+    (an unknown field) are said unless ``quiet``; they stay in ``Manuscript.warnings``.
+    """
+    root = require_folder(root)
     path = root / METADATA_FILE
     if not path.is_file():
         raise ManuscriptError(

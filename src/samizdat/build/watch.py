@@ -20,6 +20,7 @@ from typing import Callable
 from samizdat.build.plan import default_styles_dir
 from samizdat.build.progress import Progress
 from samizdat.build.run import build
+from samizdat.config import require_folder
 from samizdat.errors import ManuscriptError
 
 Snapshot = dict[Path, tuple[int, int]]
@@ -64,6 +65,8 @@ def watch(
     """Build now, then after every change until interrupted (or ``rounds`` builds, for tests).
 
     ``report`` says a failed build's error lines (default: standard error)."""
+    # A mistyped folder is the one error not worth watching for: it will not appear by itself.
+    require_folder(manuscript_dir)
     progress = progress or Progress(quiet=True)
     report = report or (lambda line: print(line, file=sys.stderr))
     styles = (styles_dir or default_styles_dir()).resolve()
