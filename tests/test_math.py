@@ -51,3 +51,15 @@ def test_equations_are_drawn_in_the_pdf_not_printed_as_tex(tmp_path):
         drawn = len(page.curves) + len(page.images) + len(page.rects)
     assert "\\frac" not in text and "\\sum" not in text and "A price of $20 and $30" in text
     assert drawn > 0
+
+
+def test_raw_tex_is_told_from_math_by_the_readers_own_rule(tmp_path):
+    """The raw-TeX warning (M023) looks for commands outside math with the reader's own
+    pattern: `a$x\\alpha$` is not math to the reader (a $ right after a letter opens none, as
+    in pandoc), so its \\alpha is raw TeX printed as written; `$y\\beta$` is math."""
+    from samizdat.checks.lint import lint_manuscript
+
+    manuscript = make_manuscript(tmp_path, METADATA, {
+        "01-rates.md": "# Rates\n\nPrice a$x\\alpha$ and $y\\beta$ here.\n"})
+    raw = [str(f) for f in lint_manuscript(manuscript) if "M023" in str(f)]
+    assert len(raw) == 1 and "\\alpha" in raw[0], raw

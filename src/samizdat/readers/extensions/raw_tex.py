@@ -20,6 +20,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from samizdat.readers.citation_syntax import code_spans
+from samizdat.readers.extensions.pandoc_inlines import MathProcessor
 
 NUMBERED = ("equation", "align", "gather", "multline", "eqnarray")
 ENVIRONMENTS = NUMBERED + tuple(f"{name}*" for name in NUMBERED) + ("displaymath",)
@@ -30,7 +31,9 @@ _LABEL = re.compile(r"\\label\{([^{}]*)\}")
 _REF = re.compile(r"\\(?:eq)?ref\{([^{}]*)\}")
 _NAMES = {"LaTeX": "LaTeX", "TeX": "TeX"}
 _COMMAND = re.compile(r"\\([A-Za-z]+)(\{\})?")
-_MATH = re.compile(r"\$\$.*?\$\$|(?<![\\$])\$(?![\s$])(?:[^$\\]|\\.)+?(?<!\s)\$(?!\d)", re.S)
+# The reader's own pattern for $...$ and $$...$$ (pandoc's rules), so that what counts as math
+# here is exactly what the reader turns into math.
+_MATH = re.compile(MathProcessor.PATTERN, re.S)
 
 
 def equations(text: str) -> list[re.Match]:
