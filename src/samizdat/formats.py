@@ -31,7 +31,8 @@ class Format:
     suffix: str  # of the output file: "epub", "kepub.epub", "pdf"
     stylesheets: tuple[str, ...]  # the defaults, in the styles folder, in cascade order
     laid_out: bool  # made from the shared print layout (page-size and sheet sizes apply)
-    # EPUB-like: write(book, path, stylesheets, epoch, page_list); print: make(pamphlet, edition)
+    # EPUB-like: write(book, path, stylesheets, source_date_epoch, page_list, styles_dir);
+    # print: make(pamphlet, edition)
     write: Callable[..., None] | None
     make: Callable[[Pamphlet, Edition], bytes] | None
     # samizdat check: (output, edition) -> problems, as (tool, severity, code, message, place)

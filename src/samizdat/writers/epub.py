@@ -60,10 +60,10 @@ DocumentFilter = Callable[[etree._ElementTree], None]
 
 def write_epub(
     book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None,
-    page_list: PageList | None = None,
+    page_list: PageList | None = None, styles_dir: Path | None = None,
 ) -> None:
     write_package(book, out, stylesheets=stylesheets, source_date_epoch=source_date_epoch,
-                  page_list=page_list)
+                  page_list=page_list, styles_dir=styles_dir)
 
 
 def write_package(
@@ -74,14 +74,18 @@ def write_package(
     source_date_epoch: int | None = None,
     finish_document: DocumentFilter | None = None,
     page_list: PageList | None = None,
+    styles_dir: Path | None = None,
 ) -> None:
-    """Write the EPUB to ``out``; ``finish_document`` may change each page (KEPUB spans)."""
+    """Write the EPUB to ``out``; ``finish_document`` may change each page (KEPUB spans).
+    ``styles_dir`` holds cover.css and the fonts the cover is set in; the build passes its
+    styles folder, library use may leave it to the first stylesheet's folder."""
     if source_date_epoch is not None:
         modified = datetime.fromtimestamp(source_date_epoch, tz=UTC)
     else:
         modified = datetime.now(UTC).replace(microsecond=0)
 
-    styles_dir = stylesheets[0].parent if stylesheets else None
+    if styles_dir is None and stylesheets:
+        styles_dir = stylesheets[0].parent
     css = _stylesheet_items(stylesheets)
     media = _media_names(book)
     options = RenderOptions(

@@ -29,12 +29,13 @@ _SENTENCE = re.compile(r".+?(?:[.!?…]+[”’\"'»)\]]*(?:\s+|$)|$)", re.S)
 
 def write_kepub(
     book: Book, out: Path, *, stylesheets: list[Path], source_date_epoch: int | None = None,
-    page_list: PageList | None = None,
+    page_list: PageList | None = None, styles_dir: Path | None = None,
 ) -> None:
     write_package(
         book,
         out,
         stylesheets=stylesheets,
+        styles_dir=styles_dir,
         source_date_epoch=source_date_epoch,
         finish_document=kobo_markup,
         page_list=page_list,
