@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samizdat.build.state import file_digest, fingerprint, read_state
+from samizdat.build.state import file_digest, fingerprint, inputs_digest, read_state
 from samizdat.config import Manuscript, load_manuscript
 from samizdat.document import Book
 from samizdat.editions import Edition, editions_for, select
@@ -73,6 +73,7 @@ class BuildPlan:
     table: dict[str, Edition]  # every edition of the book, for the page lists' print editions
     fingerprints: dict[str, str]
     epoch: int | None
+    inputs: str  # state.inputs_digest: the code, manuscript and styles every edition reads
     stale: list[Edition] = field(default_factory=list)
 
 
@@ -109,12 +110,12 @@ def plan_build(
                     hint="check 'stylesheets:' of the edition or pass --styles DIR",
                 )
     epoch = source_date_epoch()
+    inputs = inputs_digest(manuscript.root, styles)
     prints = {
-        e.name: fingerprint(e, manuscript.root, styles, epoch,
-                            [table[e.page_list]] if e.page_list else [])
+        e.name: fingerprint(e, inputs, epoch, [table[e.page_list]] if e.page_list else [])
         for e in editions
     }
-    plan = BuildPlan(manuscript, None, out_dir, styles, editions, table, prints, epoch)
+    plan = BuildPlan(manuscript, None, out_dir, styles, editions, table, prints, epoch, inputs)
     state = read_state(out_dir)
     for edition in editions:
         output = out_dir / edition.output_name(manuscript.metadata.slug)

@@ -10,7 +10,6 @@ out itself.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -18,7 +17,6 @@ import shutil
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -62,7 +60,7 @@ def atomic_output(out_dir: Path, name: str, write: Callable[[Path], None]) -> Pa
 # --- Layout and page lists ----------------------------------------------------------------------
 
 
-def lay_out(book: Book, edition: Edition, styles_dir: Path, epoch: int | None):
+def lay_out(book: Book, edition: Edition, styles_dir: Path, epoch: int | None, inputs: str):
     """The print pages of ``edition``'s layout, and its page list left in the cache."""
     from samizdat.writers import pdf
 
@@ -74,15 +72,14 @@ def lay_out(book: Book, edition: Edition, styles_dir: Path, epoch: int | None):
         pdf_variant=edition.option("pdf-variant"),
         source_date_epoch=epoch,
     )
-    cache.cached("page-list", _page_list_key(book, edition, styles_dir),
-                 lambda: _encode(pamphlet.page_list))
+    cache.cached("page-list", page_list_key(inputs, edition), lambda: _encode(pamphlet.page_list))
     return pamphlet
 
 
-def page_list_for(book: Book, edition: Edition, styles_dir: Path):
+def page_list_for(book: Book, edition: Edition, styles_dir: Path, inputs: str):
     """The page list of ``edition``'s layout: from the cache, or from a layout made for it."""
-    data = cache.cached("page-list", _page_list_key(book, edition, styles_dir),
-                        lambda: _encode(lay_out(book, edition, styles_dir, None).page_list))
+    data = cache.cached("page-list", page_list_key(inputs, edition),
+                        lambda: _encode(lay_out(book, edition, styles_dir, None, inputs).page_list))
     return PageList(tuple(tuple(entry) for entry in json.loads(data)))
 
 
@@ -90,33 +87,20 @@ def _encode(page_list) -> bytes:
     return json.dumps(list(page_list.breaks)).encode("utf-8")
 
 
-def _page_list_key(book: Book, edition: Edition, styles_dir: Path) -> list:
-    """Everything a layout's page breaks depend on: the print document, its stylesheets and
-    fonts, the page size, samizdat's and WeasyPrint's code."""
-    from samizdat.writers import pdf
-
-    sheets = [styles_dir / s for s in edition.stylesheets]
-    fonts = sorted((styles_dir / "fonts").glob("*")) if (styles_dir / "fonts").is_dir() else []
-    return [pdf.pamphlet_html(book), *(p.read_bytes() for p in sheets + fonts),
-            str(edition.page_size), _code_digest(), "page list 1"]
-
-
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    import samizdat
-    import weasyprint
-
-    digest = hashlib.sha256(weasyprint.__version__.encode())
-    for path in sorted(Path(samizdat.__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def page_list_key(inputs: str, edition: Edition) -> list[str]:
+    """Everything a layout's page breaks depend on: the build's inputs (the code, the
+    manuscript, the styles and fonts: ``state.inputs_digest``) and what makes the layout
+    (page size, stylesheets, PDF variant). WeasyPrint's version is not in it: weasyprint_fixes
+    refuses any other version at import. Cheap to compute: a cached page list costs an EPUB
+    job neither a render of the print book nor WeasyPrint's import."""
+    return [inputs, json.dumps(layout_key(edition), default=str), "page list 2"]
 
 
 # --- Jobs ---------------------------------------------------------------------------------------
 
 
 def run_job(job: Job, book: Book | None, out_dir: Path, styles_dir: Path, epoch: int | None,
-            page_list=None, table: dict[str, Edition] | None = None,
+            inputs: str, page_list=None, table: dict[str, Edition] | None = None,
             ) -> tuple[list[EditionResult], object]:
     """Make every edition of one job (in a worker process); return the results and, for a
     print job, its page list. ``book`` None: the worker's own (``_worker``)."""
@@ -127,17 +111,17 @@ def run_job(job: Job, book: Book | None, out_dir: Path, styles_dir: Path, epoch:
     if not kind.laid_out:
         started = time.monotonic()
         if page_list is None and first.page_list:
-            page_list = page_list_for(book, (table or {})[first.page_list], styles_dir)
+            page_list = page_list_for(book, (table or {})[first.page_list], styles_dir, inputs)
         sheets = [styles_dir / s for s in first.stylesheets]
         path = atomic_output(
             out_dir, first.output_name(slug),
             lambda tmp: kind.write(book, tmp, stylesheets=sheets, source_date_epoch=epoch,
-                                   page_list=page_list),
+                                   page_list=page_list, styles_dir=styles_dir),
         )
         return [EditionResult(first.name, path, time.monotonic() - started)], None
 
     started = time.monotonic()
-    pamphlet = lay_out(book, first, styles_dir, epoch)
+    pamphlet = lay_out(book, first, styles_dir, epoch, inputs)
     layout_seconds = time.monotonic() - started
     results = []
     for edition in job.editions:
@@ -215,13 +199,8 @@ def _start_ahead(plan: BuildPlan) -> None:
     """Start the slow steps that need only the metadata (the EPUB's cover) in child
     processes, so that they overlap the reading of the chapters and the citation run."""
     front = read_front(plan.manuscript)
-    started = set()
-    for edition in plan.stale:
-        start = FORMATS[edition.format].start_ahead
-        styles = (plan.styles_dir / edition.stylesheets[0]).parent if edition.stylesheets else None
-        if start is not None and styles is not None and (start, styles) not in started:
-            started.add((start, styles))
-            start(front, styles)
+    for start in {FORMATS[edition.format].start_ahead for edition in plan.stale} - {None}:
+        start(front, plan.styles_dir)
 
 
 def _run(work: list[Job], plan: BuildPlan, folder: Path, jobs: int | None, record) -> None:
@@ -234,7 +213,7 @@ def _run(work: list[Job], plan: BuildPlan, folder: Path, jobs: int | None, recor
             return None
         return layouts.get(layout_key(plan.table[source]))
 
-    arguments = (None, plan.out_dir, plan.styles_dir, plan.epoch)  # the book: _worker's
+    arguments = (None, plan.out_dir, plan.styles_dir, plan.epoch, plan.inputs)  # book: _worker's
     workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
     if workers == 1:
         _worker(folder, plan.book)

@@ -30,15 +30,24 @@ def _hash_tree(digest, root: Path, label: str) -> None:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def fingerprint(edition: Edition, manuscript_dir: Path, styles_dir: Path, epoch: int | None,
-                also: list[Edition] = ()) -> str:
-    """A digest of everything an edition's output depends on; ``also``: editions it takes
-    something from (the print edition an EPUB's page list follows)."""
+def inputs_digest(manuscript_dir: Path, styles_dir: Path) -> str:
+    """A digest of the files every edition depends on: samizdat's own code, the manuscript,
+    the styles and fonts. Computed once per build and shared by every edition's fingerprint
+    and the page lists' cache key."""
     digest = hashlib.sha256()
     digest.update(f"samizdat {samizdat.__version__}\n".encode())
     _hash_tree(digest, Path(samizdat.__file__).parent, "code")  # an edited writer rebuilds
     _hash_tree(digest, manuscript_dir, "manuscript")
     _hash_tree(digest, styles_dir, "styles")
+    return digest.hexdigest()
+
+
+def fingerprint(edition: Edition, inputs: str, epoch: int | None,
+                also: list[Edition] = ()) -> str:
+    """A digest of everything an edition's output depends on: the shared ``inputs``
+    (``inputs_digest``), its settings, the epoch; ``also``: editions it takes something from
+    (the print edition an EPUB's page list follows)."""
+    digest = hashlib.sha256(inputs.encode())
     for settings in (edition, *also):
         digest.update(json.dumps(settings.settings(), sort_keys=True, default=str).encode())
     digest.update(f"epoch:{epoch}\n".encode())
