@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from samizdat.writers.labels import LABELS, LANGUAGES, label, long_date
+from samizdat.labels import LABELS, LANGUAGES, label, long_date
 
 
 def placeholders(text: str) -> set[str]:

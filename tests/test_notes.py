@@ -150,6 +150,16 @@ def test_bibliography_title_from_metadata(tmp_path):
     assert book_of(root).bibliography_title == "Works Cited"
 
 
+def test_bibliography_heading_in_the_books_language(tmp_path):
+    """The heading comes from the one label table, as every other word samizdat writes."""
+    for style, heading in (("chicago-notes-bibliography", "Bibliographie"), ("apa", "Références")):
+        root = manuscript(tmp_path / style, {"01.md": "A [@liebman1975].\n"},
+                          extra=f"citation-style: {style}\n")
+        metadata = root / "metadata.yaml"
+        metadata.write_text(metadata.read_text().replace("lang: en-GB", "lang: fr"))
+        assert book_of(root).bibliography_title == heading
+
+
 def test_author_date_style_keeps_citations_in_the_text(tmp_path):
     root = manuscript(tmp_path, {"01.md": "A [@liebman1975, 12].\n"}, extra="citation-style: apa\n")
     book = book_of(root)

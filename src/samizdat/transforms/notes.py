@@ -41,6 +41,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from samizdat import labels
 from samizdat.bibliography import Bibliography, bcp47, load_bibliography
 from samizdat.cache import cached
 from samizdat.config import Manuscript
@@ -567,5 +568,6 @@ def _bibliography_title(manuscript: Manuscript, note_style: bool) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     # The CSL locales have no term for the heading; these are the names Chicago (notes and
-    # bibliography) and the author-date styles give it.
-    return "Bibliography" if note_style else "References"
+    # bibliography) and the author-date styles give it, in the book's language.
+    key = "bibliography" if note_style else "references"
+    return labels.label(manuscript.metadata.lang, key).text

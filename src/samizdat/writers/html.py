@@ -22,8 +22,8 @@ from typing import Callable, Literal
 from lxml import etree
 
 from samizdat.document import MATH, MODEL, NOTE_REF, Book, Chapter, Contributor, Note
-from samizdat.writers import labels
-from samizdat.writers.labels import Label
+from samizdat import labels
+from samizdat.labels import Label
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
