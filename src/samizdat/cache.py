@@ -48,6 +48,21 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return hasher.hexdigest()
 
 
+def tree_digest(root: Path) -> str:
+    """A digest of every file under ``root`` (names and contents; "absent" if it is not
+    there). Bytecode caches are left out: they change with the Python that ran, not the code."""
+    hasher = hashlib.sha256()
+    root = Path(root)
+    if not root.exists():
+        return digest(["absent"])
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        hasher.update(f"{path.relative_to(root).as_posix()}\n".encode())
+        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
 def cached(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:
     folder = cache_dir()
     if folder is None:
@@ -65,6 +80,33 @@ def cached(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]
         data = compute()
         _store(path, data)
     return data
+
+
+def read_named(kind: str, name: str) -> bytes | None:
+    """An entry kept by name rather than by content (``store_named``), or None."""
+    folder = cache_dir()
+    try:
+        return (folder / kind / name).read_bytes() if folder is not None else None
+    except OSError:
+        return None
+
+
+def store_named(kind: str, name: str, data: bytes) -> None:
+    folder = cache_dir()
+    if folder is not None:
+        _store(folder / kind / name, data)
+
+
+def prune(kind: str, keep: set[str]) -> None:
+    """Remove the entries of ``kind`` whose names are not in ``keep`` (entry names are
+    ``digest(parts)``): for a kind whose every entry the last run either used or made old.
+    Another process's entry removed under it is computed again, never read half-written."""
+    folder = cache_dir()
+    if folder is None or not (folder / kind).is_dir():
+        return
+    for path in (folder / kind).iterdir():
+        if path.name.split(".", 1)[0] not in keep and not path.name.endswith(".partial"):
+            path.unlink(missing_ok=True)
 
 
 def compute_ahead(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> None:
@@ -157,6 +199,11 @@ def _locked(path: Path):
     finally:
         _held.discard(path)
         os.close(lock)
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a reader never sees half an entry)."""
+    _store(path, data)
 
 
 def _store(path: Path, data: bytes) -> None:

@@ -13,33 +13,23 @@ import os
 from pathlib import Path
 
 import samizdat
+from samizdat import cache
 from samizdat.editions import Edition
 
 STATE_DIR = ".samizdat"  # inside the output folder: fingerprints of the last good outputs
 TEMP_SUFFIX = ".partial"
 
 
-def _hash_tree(digest, root: Path, label: str) -> None:
-    if not root.exists():
-        digest.update(f"{label}:absent\n".encode())
-        return
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(f"{label}:{path.relative_to(root).as_posix()}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-
-
 def inputs_digest(manuscript_dir: Path, styles_dir: Path) -> str:
     """A digest of the files every edition depends on: samizdat's own code, the manuscript,
     the styles and fonts. Computed once per build and shared by every edition's fingerprint
     and the page lists' cache key."""
-    digest = hashlib.sha256()
-    digest.update(f"samizdat {samizdat.__version__}\n".encode())
-    _hash_tree(digest, Path(samizdat.__file__).parent, "code")  # an edited writer rebuilds
-    _hash_tree(digest, manuscript_dir, "manuscript")
-    _hash_tree(digest, styles_dir, "styles")
-    return digest.hexdigest()
+    return cache.digest([
+        f"samizdat {samizdat.__version__}",
+        cache.tree_digest(Path(samizdat.__file__).parent),  # an edited writer rebuilds
+        cache.tree_digest(manuscript_dir),
+        cache.tree_digest(styles_dir),
+    ])
 
 
 def fingerprint(edition: Edition, inputs: str, epoch: int | None,

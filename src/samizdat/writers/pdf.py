@@ -60,58 +60,112 @@ def lay_out_pamphlet(
     allowed_roots: list[Path],
     pdf_variant: str | None = None,
     source_date_epoch: int | None = None,
+    by_parts: bool | None = None,
 ) -> Pamphlet:
     """Lay the book out on ``page_size`` pages (a CSS ``size`` value).
 
     ``source_date_epoch`` fixes the PDF dates (the build reads ``SOURCE_DATE_EPOCH`` once, in
     build.py, for every writer); without it the PDF carries no dates at all, so that two
     renders of the same input are always byte-identical.
+
+    The book is laid out part by part (``print_parts``: each chapter its own WeasyPrint
+    document, kept in the build's cache, the parts joined into one PDF), except for a PDF
+    variant (PDF/A, PDF/UA: their tags and structure tree span the whole document), which is
+    laid out whole. ``by_parts`` forces one way or the other (the tests compare the two).
     """
     pages = html.render_book(book, PRINT)
-    document_html = pamphlet_html(book, source_date_epoch=source_date_epoch, pages=pages)
-    fetcher = ManuscriptFetcher(allowed_roots)
-    records: list[logging.LogRecord] = []
-    try:
-        with _weasyprint_log(records):
-            # One FontConfiguration for every sheet and for the render: WeasyPrint 70 registers
-            # a stylesheet's @font-face rules only with the configuration the CSS object was
-            # built with (css/__init__.py: "if font_config is not None: add_font_face"), and
-            # lays out only with the one render() is given. Without it our fonts/ files are
-            # never loaded and the book is set in whatever "Charis SIL" fontconfig finds on
-            # this machine, or in DejaVu.
-            font_config = FontConfiguration()
-            sheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
-                      for path in stylesheets]
-            # Last, so that it wins over any size a stylesheet might set.
-            sheets.append(CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher,
-                              font_config=font_config))
-            with print_layout_rules(max_hyphenated_lines=MAX_HYPHENATED_LINES):
-                document = HTML(
-                    string=document_html,
-                    base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
-                    url_fetcher=fetcher,
-                ).render(stylesheets=sheets, font_config=font_config)
-            pdf = document.write_pdf(
-                pdf_variant=pdf_variant,
-                finisher=lambda document, pdf: _add_xmp_packet(
-                    document, pdf, subjects=list(book.metadata.subjects or [])),
-                # First half of the trailer /ID: stable across editions of the same book.
-                pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode(),
-            )
-    except FatalURLFetchingError as fatal:
-        cause = fatal.__cause__
-        if isinstance(cause, BuildError):
-            raise cause from None
-        raise BuildError(f"{fatal}: {cause}", hint="check the file name and the folder") from None
-    if fetcher.refusals:  # a refusal some code path swallowed after all
-        raise BuildError(f"refused to fetch {', '.join(map(repr, fetcher.refusals))}")
-    refuse_unset_characters(records, book)
-    if records:
-        messages = "; ".join(record.getMessage() for record in records)
-        raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
-                         hint="fix the stylesheet or the manuscript reference it names")
-    require_own_fonts(document, fetcher, book)
+    printer = Printer(book, page_size=page_size, stylesheets=stylesheets,
+                      allowed_roots=allowed_roots)
+    if by_parts is None:
+        by_parts = pdf_variant is None
+    if by_parts:
+        from samizdat.writers import print_parts
+
+        try:
+            return print_parts.lay_out(book, pages, printer,
+                                       source_date_epoch=source_date_epoch)
+        except print_parts.NotSeparable:  # a stylesheet runs chapters on: the whole book
+            printer = Printer(book, page_size=page_size, stylesheets=stylesheets,
+                              allowed_roots=allowed_roots)
+    document, pdf = printer.render(
+        pamphlet_html(book, source_date_epoch=source_date_epoch, pages=pages),
+        pdf_variant=pdf_variant)
     return Pamphlet(pdf, page_map(document, {page.uid for page in pages}))
+
+
+class Printer:
+    """WeasyPrint set up once for a book's print edition: the guarded fetcher, one
+    FontConfiguration, the stylesheets parsed once, and the guards every render passes."""
+
+    def __init__(self, book: Book, *, page_size: str, stylesheets: list[Path],
+                 allowed_roots: list[Path]) -> None:
+        self.book = book
+        self.page_size = page_size
+        self.stylesheets = list(stylesheets)
+        self.allowed_roots = list(allowed_roots)
+        self.fetcher = ManuscriptFetcher(allowed_roots)
+        self._sheets = None
+
+    def _css(self, **source):
+        return CSS(url_fetcher=self.fetcher, font_config=self.font_config, **source)
+
+    def sheets(self) -> list:
+        if self._sheets is None:
+            # One FontConfiguration for every sheet and for the render: WeasyPrint 70
+            # registers a stylesheet's @font-face rules only with the configuration the CSS
+            # object was built with (css/__init__.py: "if font_config is not None:
+            # add_font_face"), and lays out only with the one render() is given. Without it
+            # our fonts/ files are never loaded and the book is set in whatever "Charis SIL"
+            # fontconfig finds on this machine, or in DejaVu.
+            self.font_config = FontConfiguration()
+            self._sheets = [self._css(filename=str(path)) for path in self.stylesheets]
+            # Last, so that it wins over any size a stylesheet might set.
+            self._sheets.append(self._css(string=f"@page {{ size: {self.page_size}; }}"))
+        return self._sheets
+
+    def render(self, document_html: str, *, extra_css: str | None = None,
+               pdf_variant: str | None = None):
+        """Lay out and paint one HTML document; return WeasyPrint's Document and the PDF."""
+        book = self.book
+        records: list[logging.LogRecord] = []
+        try:
+            with _weasyprint_log(records):
+                sheets = self.sheets()
+                if extra_css:
+                    sheets = [*sheets, self._css(string=extra_css)]
+                with print_layout_rules(max_hyphenated_lines=MAX_HYPHENATED_LINES):
+                    document = HTML(
+                        string=document_html,
+                        base_url=Path(book.manuscript_dir).resolve().as_uri() + "/",
+                        url_fetcher=self.fetcher,
+                    ).render(stylesheets=sheets, font_config=self.font_config)
+                pdf = document.write_pdf(
+                    pdf_variant=pdf_variant,
+                    finisher=lambda document, pdf: _add_xmp_packet(
+                        document, pdf, subjects=list(book.metadata.subjects or [])),
+                    # First half of the trailer /ID: stable across editions of the same book.
+                    pdf_identifier=pdf_identifier(book),
+                )
+        except FatalURLFetchingError as fatal:
+            cause = fatal.__cause__
+            if isinstance(cause, BuildError):
+                raise cause from None
+            raise BuildError(f"{fatal}: {cause}",
+                             hint="check the file name and the folder") from None
+        if self.fetcher.refusals:  # a refusal some code path swallowed after all
+            raise BuildError(f"refused to fetch {', '.join(map(repr, self.fetcher.refusals))}")
+        refuse_unset_characters(records, book)
+        if records:
+            messages = "; ".join(record.getMessage() for record in records)
+            raise BuildError(f"WeasyPrint reported {len(records)} problem(s): {messages}",
+                             hint="fix the stylesheet or the manuscript reference it names")
+        require_own_fonts(document, self.fetcher, book)
+        return document, pdf
+
+
+def pdf_identifier(book: Book) -> bytes:
+    """The first half of the trailer /ID: the same for every edition of the same book."""
+    return hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode()
 
 
 def page_map(document, uids: set[str]) -> PageList:
@@ -184,9 +238,12 @@ def _add_xmp_packet(document, pdf, *, subjects: list[str]) -> None:
 
 
 def pamphlet_html(book: Book, *, source_date_epoch: int | None = None,
-                  pages: list[html.Page] | None = None) -> str:
+                  pages: list[html.Page] | None = None,
+                  sections: list[etree._Element] | None = None) -> str:
     """The whole pamphlet as one HTML document, in reading order: the front cover, then the
-    renderer's pages (title page, contents, chapters, back matter, back cover)."""
+    renderer's pages (title page, contents, chapters, back matter, back cover). With
+    ``sections`` (HTML elements, see ``pamphlet_parts``), a document of those alone, with the
+    same head and body: one part of a book laid out part by part."""
     meta = book.metadata
     document = etree.Element("html", lang=meta.lang)
     head = etree.SubElement(document, "head")
@@ -206,12 +263,21 @@ def pamphlet_html(book: Book, *, source_date_epoch: int | None = None,
         etree.SubElement(head, "meta", name="dcterms.created", content=stamp)
         etree.SubElement(head, "meta", name="dcterms.modified", content=stamp)
     body = etree.SubElement(document, "body", {"data-book-title": meta.title})
-    sections = [html.cover_section(book)]
-    for page in pages if pages is not None else html.render_book(book, PRINT):
-        sections += [child for child in page.body if isinstance(child.tag, str)]
-    body.extend(html.as_html(sections))
+    if sections is None:
+        sections = [element for part in pamphlet_parts(book, pages) for element in part]
+    body.extend(sections)
     # method="html": WeasyPrint parses HTML5, where "<span/>" would open a span, not close it.
     return "<!DOCTYPE html>\n" + etree.tostring(document, encoding="unicode", method="html")
+
+
+def pamphlet_parts(book: Book, pages: list[html.Page] | None = None
+                   ) -> list[list[etree._Element]]:
+    """The pamphlet's body in parts, as HTML elements: the front cover, then each of the
+    renderer's pages (each begins a new page in print, see print_parts)."""
+    parts = [[html.cover_section(book)]]
+    for page in pages if pages is not None else html.render_book(book, PRINT):
+        parts.append([child for child in page.body if isinstance(child.tag, str)])
+    return [html.as_html(part) for part in parts]
 
 
 #: The print edition's rendering: notes at the call, running heads, the back cover.

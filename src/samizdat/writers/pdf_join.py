@@ -1,0 +1,241 @@
+"""The parts of a book laid out part by part (``print_parts``), joined into one PDF.
+
+Each part is a PDF WeasyPrint wrote, opening with lead pages that stand for the pages before
+it. The joined PDF has what WeasyPrint gives a whole book:
+
+- **the pages** of every part after its lead pages, in order, links and all;
+- **one name tree of anchors** (``/Dests``): WeasyPrint's internal links are ``/Dest (name)``
+  strings, so a link into another part resolves once that part's anchor is in the tree. The
+  empty anchors a part's lead page held for other parts' ids are left out with their pages;
+- **one outline**, built from the parts' bookmarks (their CSS levels) by WeasyPrint's own
+  ``make_page_bookmark_tree``, so that a chapter's sections nest as in the whole book;
+- **one embedded program per face**: each part embeds a subset of the faces it uses, made by
+  HarfBuzz with ``RETAIN_GIDS`` (WeasyPrint 70 ``pdf/fonts.py``), so the glyph ids in every
+  part's content streams are the original font's. The subsets are replaced by one subset of
+  the union of the glyphs, made by WeasyPrint's own subsetting code; the parts' font
+  dictionaries (their widths and ToUnicode maps, for the glyphs each uses) stay as they are;
+- the first part's document information, XMP packet and language, and a trailer /ID whose
+  first half is the book's (as every edition of it has) and whose second half is a digest of
+  the parts, so the same parts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from types import SimpleNamespace
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, FloatObject,
+                           NameObject, NumberObject, StreamObject, TextStringObject)
+
+from samizdat.errors import BuildError
+
+#: PDF points per CSS pixel (WeasyPrint: 72 points per inch, 96 pixels per inch).
+SCALE = 0.75
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+
+
+def join(parts, *, identifier: bytes, font_roots: list[Path]) -> bytes:
+    """One PDF from ``parts`` (``print_parts.LaidOutPart``, in reading order)."""
+    writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(part.pdf)) for part in parts]
+    programs = _font_programs(writer, parts, font_roots)
+    for reader in readers:
+        for descriptor in _font_descriptors(reader):
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    # The writer's own object: cloning a page keeps the reference as it is.
+                    descriptor[NameObject(key)] = programs[str(descriptor["/FontName"])]
+
+    pages, names, bookmarked = [], [], []
+    for part, reader in zip(parts, readers):
+        kept = {}
+        for index, page in enumerate(reader.pages):
+            if index < part.lead:
+                continue
+            kept[page.indirect_reference.idnum] = len(pages)
+            pages.append(writer.add_page(page))
+        for name, destination in _named_destinations(reader):
+            page_number = kept.get(destination[0].idnum)
+            if page_number is not None:  # not a lead page's stub
+                names.append((name, page_number, destination[1:]))
+        heights = part.meta["heights"]
+        marks_by_page: dict[int, list] = {}
+        for index, level, label, x, y, state in part.meta["bookmarks"]:
+            marks_by_page.setdefault(index, []).append((level, label, (x, y), state))
+        bookmarked += [SimpleNamespace(height=heights[index],
+                                       bookmarks=marks_by_page.get(index, []))
+                       for index in range(part.lead, len(heights))]
+
+    if names:
+        tree = ArrayObject()
+        for name, page_number, rest in sorted(names, key=lambda entry: entry[0]):
+            tree.append(TextStringObject(name))
+            tree.append(ArrayObject([pages[page_number].indirect_reference, *rest]))
+        writer._root_object[NameObject("/Names")] = DictionaryObject({
+            NameObject("/Dests"): DictionaryObject({NameObject("/Names"): tree})})
+    _add_outline(writer, pages, bookmarked)
+
+    first = readers[0]
+    catalog = first.trailer["/Root"]
+    for key in ("/Lang", "/Metadata"):
+        if key in catalog:
+            writer._root_object[NameObject(key)] = catalog.raw_get(key).clone(writer)
+    writer.add_metadata({key: value for key, value in first.metadata.items()})
+    second = hashlib.md5(b"".join(hashlib.sha256(part.pdf).digest() for part in parts))
+    writer._ID = ArrayObject([ByteStringObject(identifier),
+                              ByteStringObject(second.hexdigest().encode())])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _named_destinations(reader: PdfReader):
+    """``(name, [page reference, /XYZ, x, y, zoom])`` for each anchor WeasyPrint wrote (a flat
+    ``/Names`` array under ``/Dests``, sorted, no kids)."""
+    names = reader.trailer["/Root"].get("/Names", {}).get("/Dests", {}).get("/Names", [])
+    for index in range(0, len(names), 2):
+        destination = names[index + 1].get_object()
+        yield str(names[index]), [destination[0], *destination[1:]]
+
+
+def _font_descriptors(reader: PdfReader):
+    """Every font descriptor of a WeasyPrint PDF: its pages share one /Resources."""
+    seen = set()
+    for page in reader.pages:
+        resources = page["/Resources"].get_object()
+        fonts = resources.get("/Font")
+        if fonts is None or id(fonts.get_object()) in seen:
+            continue
+        seen.add(id(fonts.get_object()))
+        for reference in fonts.get_object().values():
+            font = reference.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    yield descriptor.get_object()
+
+
+def _font_programs(writer: PdfWriter, parts, font_roots: list[Path]) -> dict:
+    """For each face the parts use (by its PDF name), one embedded subset of every glyph any
+    part uses, as a writer object."""
+    glyphs: dict[str, set[int]] = {}
+    originals: dict[str, str] = {}
+    for part in parts:
+        for name, font in part.meta["fonts"].items():
+            glyphs.setdefault(name, set()).update(font["glyphs"])
+            originals[name] = font["sha256"]
+    files = _font_files(font_roots, set(originals.values()))
+    programs = {}
+    for name in sorted(glyphs):
+        data = files.get(originals[name])
+        if data is None:
+            raise BuildError(f"the font file of {name.lstrip('/')} is no longer in the styles "
+                             "folder", hint="run samizdat clean, then build again")
+        program = _subset(data, glyphs[name])
+        stream = StreamObject()
+        stream.set_data(program)
+        if program[:4] == b"OTTO":
+            stream[NameObject("/Subtype")] = NameObject("/OpenType")
+        else:
+            stream[NameObject("/Length1")] = NumberObject(len(program))
+        programs[name] = writer._add_object(stream.flate_encode())
+    return programs
+
+
+def _font_files(roots: list[Path], wanted: set[str]) -> dict[str, bytes]:
+    """The font files under ``roots`` whose SHA-256 is in ``wanted``, by digest."""
+    found = {}
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")):
+            if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
+                data = path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                if sha in wanted:
+                    found.setdefault(sha, data)
+    return found
+
+
+def _subset(data: bytes, glyphs: set[int]) -> bytes:
+    """``data`` subset to ``glyphs`` (ids kept), exactly as WeasyPrint subsets a font it
+    embeds: its own ``Font._harfbuzz_subset`` run on a face made from the file."""
+    from weasyprint.pdf.fonts import Font
+
+    font = SimpleNamespace(hb_face=_harfbuzz_face(data), missing={}, file_content=data,
+                           family="")
+    Font._harfbuzz_subset(font, sorted(glyphs), False)  # hinting off: WeasyPrint's default
+    if font.file_content is data:  # HarfBuzz refused; WeasyPrint would embed the whole file
+        raise BuildError("HarfBuzz could not subset a font of the book")
+    return font.file_content
+
+
+_harfbuzz = None
+
+
+def _harfbuzz_face(data: bytes):
+    """A HarfBuzz face of ``data``, through WeasyPrint's own cffi handle. WeasyPrint declares
+    no way to make a face from bytes, so the two functions are declared here, once, and the
+    library opened again with the declarations."""
+    global _harfbuzz
+    from weasyprint.text.ffi import _dlopen, ffi
+
+    if _harfbuzz is None:
+        ffi.cdef("""
+            hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
+                                        void *user_data, void *destroy);
+            hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+        """)
+        # The names WeasyPrint 70 tries (text/ffi.py), in its order.
+        _harfbuzz = _dlopen(ffi, "libharfbuzz-0", "harfbuzz", "harfbuzz-0.0",
+                            "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
+    # HB_MEMORY_MODE_DUPLICATE (0): HarfBuzz keeps its own copy of the bytes.
+    blob = _harfbuzz.hb_blob_create(data, len(data), 0, ffi.NULL, ffi.NULL)
+    face = _harfbuzz.hb_face_create(blob, 0)
+    _harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
+    return ffi.gc(face, _harfbuzz.hb_face_destroy)
+
+
+def _add_outline(writer: PdfWriter, pages: list, bookmarked: list) -> None:
+    """The outline WeasyPrint would write for these pages (``pdf/anchors.py add_outlines``)."""
+    from weasyprint.document import Document
+
+    tree = Document.make_bookmark_tree(SimpleNamespace(pages=bookmarked), SCALE, True)
+    if not tree:
+        return
+    root = DictionaryObject()
+    root_reference = writer._add_object(root)
+    items, count = _outline_items(writer, pages, tree, root_reference)
+    root.update({NameObject("/Count"): NumberObject(count),
+                 NameObject("/First"): items[0].indirect_reference,
+                 NameObject("/Last"): items[-1].indirect_reference})
+    writer._root_object[NameObject("/Outlines")] = root_reference
+
+
+def _outline_items(writer, pages, bookmarks, parent_reference):
+    count = len(bookmarks)
+    items = []
+    for title, (page, x, y), children, state in bookmarks:
+        item = DictionaryObject({
+            NameObject("/Title"): TextStringObject(title),
+            NameObject("/Dest"): ArrayObject([
+                pages[page].indirect_reference, NameObject("/XYZ"), FloatObject(x),
+                FloatObject(y), NumberObject(0)]),
+            NameObject("/Parent"): parent_reference,
+        })
+        reference = writer._add_object(item)
+        item.indirect_reference = reference
+        child_items, child_count = _outline_items(writer, pages, children, reference)
+        item[NameObject("/Count")] = NumberObject(-child_count if state == "closed"
+                                                  else child_count)
+        if state != "closed":
+            count += child_count
+        if child_items:
+            item[NameObject("/First")] = child_items[0].indirect_reference
+            item[NameObject("/Last")] = child_items[-1].indirect_reference
+        if items:
+            item[NameObject("/Prev")] = items[-1].indirect_reference
+            items[-1][NameObject("/Next")] = reference
+        items.append(item)
+    return items, count

@@ -1,0 +1,290 @@
+"""Print laid out part by part: each chapter its own WeasyPrint document, kept between builds.
+
+Laying a book out is most of a print build, and WeasyPrint lays out a whole document at once,
+so a one-sentence edit of a long book's last chapter would lay out every page again. Here the
+pamphlet is cut where print.css starts a new page anyway (the front cover, the title page, the
+contents, each chapter, each piece of back matter, the back cover: ``pdf.pamphlet_parts``),
+each part is laid out as a document of its own, given the page number and the side it starts
+on, and kept in the build's cache (``samizdat.cache``) under a digest of everything its pages
+depend on. ``pdf_join`` joins the parts' PDFs into the book's.
+
+The joined book must be the document a whole-book layout gives (the same pages, breaks, notes,
+running heads, bookmarks and links; tests/test_print_parts.py compares the two). What a part
+needs from the parts before it, it is given:
+
+- **its first page number and side.** A part's document opens with one or two *lead pages*
+  that stand for the previous part's last page (``@page :first { counter-increment: page N }``
+  numbers them; a page rule that touches the page counter drops its implicit increment,
+  WeasyPrint 70 ``layout/page.py`` ``_standardize_page_based_counters``). The part's first
+  element then breaks to a new page by its own ``break-before`` (a chapter's ``right``), so the
+  blank page a right-hand opening needs is made by WeasyPrint, as in the whole book. The lead
+  pages are dropped when the parts are joined.
+- **the anchors of other parts it links to**: the lead page carries an empty element with each
+  such id, because WeasyPrint drops a link whose anchor is missing from its document
+  (``pdf/anchors.py``, ``resolve_links``); the link keeps its ``/Dest`` name, which the joined
+  PDF's name tree resolves to the real anchor.
+- **the page numbers of the contents**: ``target-counter()`` cannot see another document, so
+  the contents' links carry the number (``data-folio``, which print.css shows). The numbers
+  depend on the pages before the chapters, contents included, so the parts are laid out again
+  until the numbers the contents show are the numbers the chapters start on (twice on a first
+  build; a later build starts from the numbers of the last one and lays out the contents once).
+
+A part's layout must not depend on anything else: a page-based counter or a named string
+carried across parts would differ. print.css opens every part with its own running head, and
+the model numbers notes and equations itself (``data-note-number``).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+import samizdat
+from samizdat import cache
+from samizdat.document import Book, PageList
+from samizdat.errors import BuildError
+from samizdat.writers import html
+
+#: Bumped when the layout of a part or what is kept of it changes meaning.
+PART_FORMAT = "print part 1"
+
+#: The entry beside a book's parts that keeps the contents' numbers of its last layout.
+NUMBERS = "contents-numbers"
+
+#: Laying the parts out again for the contents' page numbers settles in two rounds unless the
+#: numbers change the contents' own length; more than this means they never settle.
+MAX_ROUNDS = 4
+
+
+class NotSeparable(Exception):
+    """A part does not begin a page of its own (a stylesheet removed the break before a
+    chapter): the book must be laid out whole."""
+
+
+#: The lead pages draw nothing: a folio or running head drawn there would put its glyphs into
+#: the part's font subset (and so into the book's), though the page is dropped. A named page
+#: outranks print.css's :left, :right and :blank rules (CSS Paged Media, page selectors).
+_MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+                 "left-top", "left-middle", "left-bottom", "right-top", "right-middle",
+                 "right-bottom", "bottom-left-corner", "bottom-left", "bottom-center",
+                 "bottom-right", "bottom-right-corner")
+LEAD_CSS = (".part-lead { page: samizdat-part-lead; }\n@page samizdat-part-lead { "
+            + " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES) + " }")
+
+
+@dataclass(frozen=True)
+class LaidOutPart:
+    """One part's PDF and what joining it needs: its pages (lead pages first), the number of
+    its first page, its anchors, bookmarks, fonts and page-list entries."""
+
+    pdf: bytes
+    meta: dict
+
+    @property
+    def lead(self) -> int:
+        return self.meta["lead"]
+
+    @property
+    def first(self) -> int:
+        """The number of the part's first page, a lead page."""
+        return self.meta["first"]
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.meta["heights"]) - 1
+
+    def encode(self) -> bytes:
+        meta = json.dumps(self.meta, sort_keys=True).encode("utf-8")
+        return len(meta).to_bytes(8, "big") + meta + self.pdf
+
+    @classmethod
+    def decode(cls, data: bytes) -> "LaidOutPart":
+        size = int.from_bytes(data[:8], "big")
+        return cls(data[8 + size:], json.loads(data[8:8 + size]))
+
+
+def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: int | None):
+    """The book laid out part by part and joined: a ``pdf.Pamphlet``."""
+    from samizdat.writers import pdf as pdf_writer
+    from samizdat.writers import pdf_join
+
+    parts = pdf_writer.pamphlet_parts(book, pages)
+    contents_index = next((i for i, part in enumerate(parts)
+                           if any(_has_class(e, "contents") for e in part)), None)
+    defined = [_ids(part) for part in parts]
+    everywhere = set().union(*defined)
+    uids = {page.uid for page in pages}
+    depends = _depends_on(book, printer)
+    # One folder of parts per book and layout: what this build does not use is old.
+    kind = f"print-part/{cache.digest([depends, book.metadata.identifier])[:32]}"
+    numbers = _recall(kind)
+    laid: dict[str, LaidOutPart] = {}  # this run's layouts, cache or not
+
+    for _ in range(MAX_ROUNDS):
+        results, used, end = [], [], 0
+        for index, part in enumerate(parts):
+            sections = copy.deepcopy(part)
+            if index == contents_index:
+                _write_folios(sections, numbers)
+            stubs = sorted((_targets(sections) - defined[index]) & everywhere)
+            lead = 1 if end % 2 else 2
+            first = end - lead + 1
+            document = pdf_writer.pamphlet_html(
+                book, source_date_epoch=source_date_epoch,
+                sections=_lead_pages(lead, stubs) + sections)
+            extra_css = f"@page :first {{ counter-increment: page {first}; }}\n{LEAD_CSS}"
+            key = cache.digest([PART_FORMAT, depends, extra_css, document])
+            if key not in laid:
+                laid[key] = LaidOutPart.decode(cache.cached(
+                    kind, [key],
+                    lambda: _lay_out_part(printer, document, extra_css, lead, first,
+                                          uids).encode()))
+            results.append(laid[key])
+            used.append(key)
+            end = results[-1].last
+        anchors = {name: page for result in results
+                   for name, page in result.meta["anchors"].items()}
+        wanted = {target: anchors[target] for target in _targets(parts[contents_index])
+                  if target in anchors} if contents_index is not None else {}
+        if wanted == {target: numbers.get(target) for target in wanted}:
+            break
+        numbers = wanted
+    else:
+        raise BuildError("the contents' page numbers did not settle: each layout of the "
+                         "contents moved the chapters again",
+                         hint="shorten the contents' entries, or report this as a bug")
+    cache.store_named(kind, NUMBERS, json.dumps(numbers, sort_keys=True).encode())
+    cache.prune(kind, keep={NUMBERS, *(cache.digest([key]) for key in used)})
+    pdf = pdf_join.join(results, identifier=pdf_writer.pdf_identifier(book),
+                        font_roots=printer.allowed_roots)
+    breaks = [tuple(entry) for result in results for entry in result.meta["page_list"]]
+    return pdf_writer.Pamphlet(pdf, PageList(tuple(breaks)))
+
+
+def _lay_out_part(printer, document_html: str, extra_css: str, lead: int, first: int,
+                  uids: set[str]) -> LaidOutPart:
+    """Lay out one part's document; keep its PDF and what joining it needs."""
+    from samizdat.writers.pdf import page_map
+
+    document, pdf = printer.render(document_html, extra_css=extra_css)
+    if first > -1 and not _opens_a_page(document, lead):
+        raise NotSeparable()
+    anchors, bookmarks = {}, []
+    for index, page in enumerate(document.pages):
+        for level, label, (x, y), state in page.bookmarks:
+            bookmarks.append([index, level, label, x, y, state])
+        if index >= lead:
+            for name in page.anchors:
+                anchors.setdefault(name, first + index)  # a box split over pages: its first
+    fonts = {}
+    for font in document.fonts.values():
+        entry = fonts.setdefault(font.name.decode("latin-1"), {
+            "sha256": hashlib.sha256(bytes(_original(font))).hexdigest(), "glyphs": []})
+        entry["glyphs"] = sorted(set(entry["glyphs"]) | set(font.to_unicode))
+    page_list = [[first + number - 1, section, words]
+                 for number, section, words in page_map(document, uids).breaks
+                 if number > lead]
+    meta = {"lead": lead, "first": first, "heights": [page.height for page in document.pages],
+            "anchors": anchors, "bookmarks": bookmarks, "fonts": fonts, "page_list": page_list}
+    return LaidOutPart(pdf, meta)
+
+
+def _opens_a_page(document, lead: int) -> bool:
+    """Whether the part's first element (the one after the lead pages) breaks to a new page
+    by its own style, as it must to be laid out on its own: then it begins a page in the
+    whole book too. Only the first part, which opens the book, need not."""
+    for page in document.pages[lead:]:  # the first after any blank page
+        for html_box in page._page_box.children:
+            for body in getattr(html_box, "children", ()):
+                if getattr(body, "element_tag", None) != "body":
+                    continue
+                for box in body.children:
+                    # Anonymous boxes (no element, or the body's own) are not a part's.
+                    if box.element is not None and box.element_tag != "body" and \
+                            not _has_class(box.element, "part-lead"):
+                        return box.style["break_before"] in (
+                            "page", "left", "right", "recto", "verso")
+    return False
+
+
+def _original(font):
+    from weasyprint.text.fonts import get_hb_object_data
+
+    return get_hb_object_data(font.hb_face)
+
+
+def _lead_pages(lead: int, stubs: list[str]) -> list[etree._Element]:
+    """The pages that stand for the previous part's last page (dropped when joining): the
+    first carries an empty element for each anchor of another part this one links to."""
+    pages = []
+    for number in range(lead):
+        page = etree.Element("div", {"class": "part-lead"})
+        if number == 0:
+            for name in stubs:
+                etree.SubElement(page, "div", id=name)
+        if number < lead - 1:
+            page.set("style", "break-after: page")
+        pages.append(page)
+    return pages
+
+
+def _write_folios(sections: list[etree._Element], numbers: dict[str, int]) -> None:
+    """The contents' page numbers, written in (print.css shows ``data-folio``)."""
+    for section in sections:
+        for link in section.iter("a"):
+            target = (link.get("href") or "")[1:]
+            if (link.get("href") or "").startswith("#") and target in numbers:
+                link.set("data-folio", str(numbers[target]))
+
+
+def _has_class(element: etree._Element, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def _ids(part: list[etree._Element]) -> set[str]:
+    return {node.get("id") for element in part for node in element.iter()
+            if isinstance(node.tag, str) and node.get("id")}
+
+
+def _targets(part: list[etree._Element]) -> set[str]:
+    return {node.get("href")[1:] for element in part for node in element.iter("a")
+            if (node.get("href") or "").startswith("#") and len(node.get("href")) > 1}
+
+
+def _depends_on(book: Book, printer) -> str:
+    """A digest of what a part's pages depend on besides its HTML: samizdat's code,
+    WeasyPrint's version, the page size, the stylesheets and their folders (fonts), and the
+    images the book shows. Not the chapters' text: that is in each part's HTML."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    digest.update(f"{samizdat.__version__} weasyprint {weasyprint.__version__} "
+                  f"{_code_digest()} size {printer.page_size}\n".encode())
+    folders = sorted({Path(sheet).resolve().parent for sheet in printer.stylesheets})
+    for path in [Path(sheet).resolve() for sheet in printer.stylesheets]:
+        digest.update(f"sheet {path.name}\n".encode())
+    for folder in folders:
+        digest.update(cache.tree_digest(folder).encode())
+    for asset in book.assets:
+        digest.update(f"asset {asset.href}\n".encode())
+        digest.update(hashlib.sha256(Path(asset.path).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    return cache.tree_digest(Path(samizdat.__file__).parent)
+
+
+def _recall(kind: str) -> dict[str, int]:
+    """The contents' numbers the last build settled on (a first guess for this one)."""
+    try:
+        return json.loads(cache.read_named(kind, NUMBERS) or b"{}")
+    except ValueError:
+        return {}

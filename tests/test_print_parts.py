@@ -1,0 +1,192 @@
+"""Print laid out part by part (writers/print_parts.py, writers/pdf_join.py) is the document a
+whole-book layout gives: the same pages with the same text (so the same breaks, notes and
+running heads), the same bookmarks, anchors, links, page list and embedded fonts. Checked on
+the essay and on the test corpora nobody here wrote (notes, equations and cross-references,
+figures, another page size), read back with poppler and pypdf. Also: the same bytes every
+time, from the cache or not; an edit of the last chapter lays out only what it moved; a
+stylesheet that runs chapters on gets the whole-book layout."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from samizdat import cache
+from samizdat.config import load_manuscript
+from samizdat.pipeline import read_book
+from samizdat.writers import print_parts
+from samizdat.writers.pdf import lay_out_pamphlet, pamphlet_parts
+
+ROOT = Path(__file__).resolve().parents[1]
+STYLES = ROOT / "styles"
+CORPORA = ROOT / "tests" / "corpora"
+EPOCH = 1_700_000_000
+
+
+def lay_out(manuscript: Path, *, by_parts: bool, page_size: str = "A5", sheets=()):
+    book = read_book(load_manuscript(manuscript))
+    return lay_out_pamphlet(
+        book, page_size=page_size, stylesheets=[STYLES / "print.css", *sheets],
+        allowed_roots=[manuscript.resolve(), STYLES.resolve(), *{Path(s).parent for s in sheets}],
+        source_date_epoch=EPOCH, by_parts=by_parts)
+
+
+def page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Each page's text as poppler reads it, laid out as on the page."""
+    path = tmp_path / f"{hashlib.sha256(pdf).hexdigest()[:12]}.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    assert done.stderr == "", done.stderr  # poppler reads the joined file without complaint
+    return done.stdout.split("\f")[:-1]
+
+
+def outline(reader: PdfReader, items=None, depth=0) -> list:
+    found = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += outline(reader, item, depth + 1)
+        else:
+            found.append((depth, item.title, reader.get_destination_page_number(item),
+                          round(float(item.top or 0), 1)))
+    return found
+
+
+def links(reader: PdfReader) -> list:
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            found.append((number, [round(float(v), 1) for v in annotation["/Rect"]],
+                          str(annotation.get("/Dest")),
+                          str(annotation.get("/A", {}).get("/URI"))))
+    return found
+
+
+def anchors(reader: PdfReader) -> dict:
+    return {name: (reader.get_destination_page_number(dest), round(float(dest.top or 0), 1))
+            for name, dest in reader.named_destinations.items()}
+
+
+def font_programs(reader: PdfReader) -> set:
+    programs = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object()["/DescendantFonts"]:
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                data = descriptor["/FontFile2"].get_object().get_data()
+                programs.add((str(descriptor["/FontName"]), hashlib.sha256(data).hexdigest()))
+    return programs
+
+
+def assert_same_document(whole, parts, tmp_path: Path) -> None:
+    a, b = PdfReader(io.BytesIO(whole.pdf)), PdfReader(io.BytesIO(parts.pdf))
+    assert len(a.pages) == len(b.pages)
+    assert [page.mediabox for page in a.pages] == [page.mediabox for page in b.pages]
+    assert page_texts(whole.pdf, tmp_path) == page_texts(parts.pdf, tmp_path)
+    assert outline(a) == outline(b)
+    assert anchors(a) == anchors(b)
+    assert links(a) == links(b)
+    # One embedded subset per face, byte for byte the one the whole book embeds.
+    assert font_programs(a) == font_programs(b)
+    assert whole.page_list == parts.page_list
+    assert a.metadata == b.metadata
+    assert a.trailer["/Root"]["/Lang"] == b.trailer["/Root"]["/Lang"]
+    assert a.trailer["/Root"]["/Metadata"].get_data() == b.trailer["/Root"]["/Metadata"].get_data()
+
+
+@pytest.mark.parametrize("manuscript, page_size", [
+    (ROOT / "manuscript", "A5"),
+    (ROOT / "manuscript", "5.5in 8.5in"),
+    (CORPORA / "paine-essays", "A5"),
+    (CORPORA / "joss-tikhonov-fenichel", "A5"),
+    (CORPORA / "figures", "A5"),
+], ids=["essay", "essay-half-letter", "paine", "joss", "figures"])
+def test_parts_make_the_whole_books_document(manuscript, page_size, tmp_path):
+    whole = lay_out(manuscript, by_parts=False, page_size=page_size)
+    parts = lay_out(manuscript, by_parts=True, page_size=page_size)
+    assert whole.pdf != parts.pdf  # two ways, really: the parts' file is pypdf's
+    assert_same_document(whole, parts, tmp_path)
+
+
+def test_the_contents_give_the_chapters_pages(tmp_path):
+    parts = lay_out(ROOT / "manuscript", by_parts=True)
+    texts = page_texts(parts.pdf, tmp_path)
+    reader = PdfReader(io.BytesIO(parts.pdf))
+    contents = next(text for text in texts if text.lstrip().startswith("Contents"))
+    for depth, title, page, _ in outline(reader):
+        if depth == 0 and title.split()[0] in contents:
+            line = next(line for line in contents.splitlines() if title[:25] in line)
+            assert line.rstrip().endswith(f" {page + 1}"), (title, line)
+
+
+def test_same_bytes_every_time_from_the_cache_or_not(tmp_path):
+    manuscript = CORPORA / "paine-essays"
+    cold = lay_out(manuscript, by_parts=True).pdf
+    assert lay_out(manuscript, by_parts=True).pdf == cold
+    cache.use(tmp_path / "cache")
+    try:
+        assert lay_out(manuscript, by_parts=True).pdf == cold  # stores every part
+        assert lay_out(manuscript, by_parts=True).pdf == cold  # reads every part
+        assert list((tmp_path / "cache" / "print-part").glob("*/*"))
+    finally:
+        cache.use(None)
+
+
+def opens(section_id: str, document_html: str) -> bool:
+    """Whether a part's HTML holds the section ``section_id`` (not a lead page's stub)."""
+    return re.search(rf'<section[^>]*\sid="{re.escape(section_id)}"', document_html) is not None
+
+
+def test_an_edit_of_the_last_chapter_lays_out_only_what_it_moved(tmp_path, monkeypatch):
+    manuscript = tmp_path / "book"
+    shutil.copytree(CORPORA / "paine-essays", manuscript)
+    laid_out = []
+    real = print_parts._lay_out_part
+
+    def counting(printer, document_html, *args):
+        laid_out.append(document_html)
+        return real(printer, document_html, *args)
+
+    monkeypatch.setattr(print_parts, "_lay_out_part", counting)
+    cache.use(tmp_path / "cache")
+    try:
+        first = lay_out(manuscript, by_parts=True)
+        chapters = read_book(load_manuscript(manuscript)).chapters
+        assert len(chapters) >= 3
+        assert all(any(opens(chapter.id, part) for part in laid_out) for chapter in chapters)
+        last = chapters[-1].source
+        last.write_text(last.read_text(encoding="utf-8").rstrip("\n")
+                        + " An edited sentence.\n", encoding="utf-8")
+        laid_out.clear()
+        edited = lay_out(manuscript, by_parts=True)
+        # The edited chapter and what comes after it (the back matter, whose pages it may
+        # move, and the contents, which give those pages); no other chapter.
+        assert any(opens(chapters[-1].id, part) and "An edited sentence." in part
+                   for part in laid_out)
+        assert not any(opens(chapter.id, part) for chapter in chapters[:-1] for part in laid_out)
+        assert edited.pdf != first.pdf
+        # The parts the edit made old are gone: the cache holds one book's parts, not one
+        # per edit (plus the contents' numbers).
+        kept = [path for path in (tmp_path / "cache" / "print-part").glob("*/*")
+                if not path.name.endswith(".lock")]
+        assert len(kept) == len(pamphlet_parts(read_book(load_manuscript(manuscript)))) + 1
+    finally:
+        cache.use(None)
+    # What the cache gave is what a build from nothing gives.
+    assert edited.pdf == lay_out(manuscript, by_parts=True).pdf
+
+
+def test_chapters_run_on_are_laid_out_whole(tmp_path):
+    sheet = tmp_path / "run-on.css"
+    sheet.write_text(".chapter { break-before: auto; page: auto; }\n", encoding="utf-8")
+    manuscript = ROOT / "manuscript"
+    whole = lay_out(manuscript, by_parts=False, sheets=[sheet])
+    assert lay_out(manuscript, by_parts=True, sheets=[sheet]).pdf == whole.pdf
