@@ -190,3 +190,32 @@ def test_chapters_run_on_are_laid_out_whole(tmp_path):
     manuscript = ROOT / "manuscript"
     whole = lay_out(manuscript, by_parts=False, sheets=[sheet])
     assert lay_out(manuscript, by_parts=True, sheets=[sheet]).pdf == whole.pdf
+
+
+@pytest.mark.parametrize("css, whole", [
+    ("p { color: #333; }", False),
+    ("@page { @bottom-center { content: counter(page) ' of ' counter(pages); } }", True),
+    ("@page :nth(3) { margin-top: 30mm; }", True),
+    ("a.see::after { content: ' (p. ' target-counter(attr(href url), page) ')'; }", True),
+    ("h1::before { content: target-text(attr(data-ref url)); }", True),
+    (".note::footnote-marker { content: counter(footnote); }", True),
+    ("@import url(more.css);", True),  # more.css counts pages
+])
+def test_stylesheets_that_look_across_parts_get_the_whole_book(css, whole, tmp_path):
+    (tmp_path / "more.css").write_text("p::after { content: counter(pages); }\n")
+    sheet = tmp_path / "extra.css"
+    sheet.write_text(css + "\n", encoding="utf-8")
+    assert print_parts.separable([STYLES / "print.css"])
+    assert print_parts.separable([STYLES / "print.css", sheet]) is not whole
+
+
+def test_a_page_total_in_the_folio_counts_the_whole_book(tmp_path):
+    sheet = tmp_path / "total.css"
+    sheet.write_text("@page :right { @bottom-right { content: counter(page) ' / ' "
+                     "counter(pages); } }\n", encoding="utf-8")
+    manuscript = CORPORA / "paine-essays"
+    chosen = lay_out(manuscript, by_parts=None, sheets=[sheet])
+    assert chosen.pdf == lay_out(manuscript, by_parts=False, sheets=[sheet]).pdf
+    total = len(PdfReader(io.BytesIO(chosen.pdf)).pages)
+    texts = page_texts(chosen.pdf, tmp_path)
+    assert any(f"{number} / {total}" in text for number, text in enumerate(texts, 1))

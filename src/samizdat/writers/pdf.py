@@ -76,10 +76,11 @@ def lay_out_pamphlet(
     pages = html.render_book(book, PRINT)
     printer = Printer(book, page_size=page_size, stylesheets=stylesheets,
                       allowed_roots=allowed_roots)
+    from samizdat.writers import print_parts
+
     if by_parts is None:
-        by_parts = pdf_variant is None
+        by_parts = pdf_variant is None and print_parts.separable(stylesheets)
     if by_parts:
-        from samizdat.writers import print_parts
 
         try:
             return print_parts.lay_out(book, pages, printer,
@@ -272,11 +273,18 @@ def pamphlet_html(book: Book, *, source_date_epoch: int | None = None,
 
 def pamphlet_parts(book: Book, pages: list[html.Page] | None = None
                    ) -> list[list[etree._Element]]:
-    """The pamphlet's body in parts, as HTML elements: the front cover, then each of the
-    renderer's pages (each begins a new page in print, see print_parts)."""
-    parts = [[html.cover_section(book)]]
+    """The pamphlet's body in parts, as HTML elements, each beginning a new page in print (see
+    print_parts): the front matter (the cover, the title page, the contents), each chapter,
+    and the back matter with the back cover. Few parts, for each has a cost of its own; the
+    chapters apart, since they are what an author edits."""
+    parts, groups = [[html.cover_section(book)]], ["front"]
     for page in pages if pages is not None else html.render_book(book, PRINT):
-        parts.append([child for child in page.body if isinstance(child.tag, str)])
+        group = ("front" if page.kind in ("titlepage", "contents")
+                 else "chapter" if page.kind == "chapter" else "back")
+        if group == "chapter" or group != groups[-1]:
+            parts.append([])
+            groups.append(group)
+        parts[-1] += [child for child in page.body if isinstance(child.tag, str)]
     return [html.as_html(part) for part in parts]
 
 

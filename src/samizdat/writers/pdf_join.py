@@ -102,15 +102,17 @@ def _named_destinations(reader: PdfReader):
 
 
 def _font_descriptors(reader: PdfReader):
-    """Every font descriptor of a WeasyPrint PDF: its pages share one /Resources."""
+    """Every font descriptor of a WeasyPrint PDF. Its pages share one /Resources, so each
+    resources object is read once (resolving every page's is most of a join's time)."""
     seen = set()
     for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        fonts = resources.get("/Font")
-        if fonts is None or id(fonts.get_object()) in seen:
+        resources = page.raw_get("/Resources")
+        number = getattr(resources, "idnum", None)
+        if number is not None and number in seen:
             continue
-        seen.add(id(fonts.get_object()))
-        for reference in fonts.get_object().values():
+        seen.add(number)
+        fonts = resources.get_object().get("/Font")
+        for reference in (fonts.get_object().values() if fonts is not None else ()):
             font = reference.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object().get("/FontDescriptor")

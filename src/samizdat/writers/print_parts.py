@@ -167,6 +167,60 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
     return pdf_writer.Pamphlet(pdf, PageList(tuple(breaks)))
 
 
+def separable(stylesheets: list[Path]) -> bool:
+    """Whether a book with these stylesheets can be laid out part by part: none of them
+    counts pages or notes across the book (``counter(pages)``, ``counter(footnote)``), selects
+    pages by their place in the document (``@page :nth()``), or looks up another element's
+    page or text (``target-counter()``, ``target-text()``) anywhere but in the contents'
+    entries, whose numbers the writer gives (print.css). Each of those would read one part,
+    not the book, so such a book is laid out whole."""
+    import tinycss2
+
+    def tokens(nodes):  # every token, inside functions and {} [] () blocks too
+        for node in nodes or ():
+            yield node
+            for inner in (getattr(node, "arguments", None), getattr(node, "content", None)):
+                if isinstance(inner, list):
+                    yield from tokens(inner)
+
+    def whole_book(rules, sheet: Path, seen: set) -> bool:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+                for token in rule.prelude:
+                    url = getattr(token, "value", None) if token.type in ("url", "string") \
+                        else None
+                    imported = (sheet.parent / url).resolve() if url else None
+                    if imported is not None and imported.is_file() and imported not in seen:
+                        seen.add(imported)
+                        if whole_book(_rules(imported), imported, seen):
+                            return True
+                continue
+            prelude = tinycss2.serialize(rule.prelude or []).strip()
+            if rule.type == "at-rule" and ":nth(" in prelude.replace(" ", ""):
+                return True
+            for token in tokens(rule.content):
+                if token.type != "function":
+                    continue
+                name = token.lower_name
+                argument = tinycss2.serialize(token.arguments).strip().split(",")[0].strip()
+                if name in ("counter", "counters") and argument in ("pages", "footnote"):
+                    return True
+                if name in ("target-counter", "target-counters", "target-text") and \
+                        " ".join(prelude.split()) != ".contents a::after":
+                    return True
+        return False
+
+    return not any(whole_book(_rules(Path(sheet)), Path(sheet), set())
+                   for sheet in stylesheets)
+
+
+def _rules(sheet: Path) -> list:
+    import tinycss2
+
+    return tinycss2.parse_stylesheet(Path(sheet).read_text(encoding="utf-8"),
+                                     skip_comments=True, skip_whitespace=True)
+
+
 def _lay_out_part(printer, document_html: str, extra_css: str, lead: int, first: int,
                   uids: set[str]) -> LaidOutPart:
     """Lay out one part's document; keep its PDF and what joining it needs."""
