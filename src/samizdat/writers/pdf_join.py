@@ -87,6 +87,11 @@ def join(parts, *, identifier: bytes, font_roots: list[Path]) -> bytes:
     second = hashlib.md5(b"".join(hashlib.sha256(part.pdf).digest() for part in parts))
     writer._ID = ArrayObject([ByteStringObject(identifier),
                               ByteStringObject(second.hexdigest().encode())])
+    # The parts' identical objects (colour spaces, graphics states, resources) once. pypdf
+    # writes no object streams, which WeasyPrint does, so the joined file is about a third
+    # larger than a whole-book layout's: the essay's is 202 KB against 149 KB, and 198 KB
+    # is the whole-book file as pypdf writes it.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
