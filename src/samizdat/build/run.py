@@ -10,10 +10,12 @@ out itself.
 
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -197,14 +199,45 @@ def build(
 
 def _start_ahead(plan: BuildPlan) -> None:
     """Start the slow steps that need only the metadata (the EPUB's cover) in child
-    processes, so that they overlap the reading of the chapters and the citation run."""
+    processes, and the writers' slow imports in a thread, so that they overlap the reading of
+    the chapters and the citation run."""
+    _warmed_up()  # no fork while the thread of an earlier build may hold an import lock
     front = read_front(plan.manuscript)
     for start in {FORMATS[edition.format].start_ahead for edition in plan.stale} - {None}:
         start(front, plan.styles_dir)
+    modules = sorted({name for edition in plan.stale for name in FORMATS[edition.format].imports})
+    if modules:
+        global _warm_up
+        _warm_up = threading.Thread(target=lambda: [_import(name) for name in modules],
+                                    name="samizdat-warm-up", daemon=True)
+        _warm_up.start()
+
+
+#: The thread importing the writers' modules while the book is read. The main thread waits
+#: for pandoc's citation run (a subprocess) for much of the reading, so the import costs the
+#: build little; and workers forked after it inherit the modules instead of each importing
+#: them. It must have finished before any fork: a child forked while it holds a module's
+#: import lock would wait for that lock forever.
+_warm_up: threading.Thread | None = None
+
+
+def _import(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except BaseException:  # the job's own import says it, where it belongs
+        pass
+
+
+def _warmed_up() -> None:
+    global _warm_up
+    if _warm_up is not None:
+        _warm_up.join()
+        _warm_up = None
 
 
 def _run(work: list[Job], plan: BuildPlan, folder: Path, jobs: int | None, record) -> None:
     """Run the jobs, each EPUB job whose page list a print job of this build makes after it."""
+    _warmed_up()
     layouts = {job.layout_key: job for job in work if job.laid_out}
 
     def waits_for(job: Job) -> Job | None:
