@@ -151,9 +151,9 @@ def test_an_edit_of_the_last_chapter_lays_out_only_what_it_moved(tmp_path, monke
     laid_out = []
     real = print_parts._lay_out_part
 
-    def counting(printer, document_html, *args):
-        laid_out.append(document_html)
-        return real(printer, document_html, *args)
+    def counting(printer, document, end, *args):
+        laid_out.append(document(end % 2))
+        return real(printer, document, end, *args)
 
     monkeypatch.setattr(print_parts, "_lay_out_part", counting)
     cache.use(tmp_path / "cache")
@@ -196,6 +196,7 @@ def test_chapters_run_on_are_laid_out_whole(tmp_path):
     ("p { color: #333; }", False),
     ("@page { @bottom-center { content: counter(page) ' of ' counter(pages); } }", True),
     ("@page :nth(3) { margin-top: 30mm; }", True),
+    ("@page :first { margin-top: 40mm; }", True),
     ("a.see::after { content: ' (p. ' target-counter(attr(href url), page) ')'; }", True),
     ("h1::before { content: target-text(attr(data-ref url)); }", True),
     (".note::footnote-marker { content: counter(footnote); }", True),
@@ -219,3 +220,24 @@ def test_a_page_total_in_the_folio_counts_the_whole_book(tmp_path):
     total = len(PdfReader(io.BytesIO(chosen.pdf)).pages)
     texts = page_texts(chosen.pdf, tmp_path)
     assert any(f"{number} / {total}" in text for number, text in enumerate(texts, 1))
+
+
+def test_chapters_that_open_on_the_left(tmp_path, monkeypatch):
+    """A part that must begin on a left-hand page after a left-hand page needs the blank
+    page between: laid out after two lead pages (print_parts._lay_out_part)."""
+    sheet = tmp_path / "left.css"
+    sheet.write_text(".chapter { break-before: left; }\n", encoding="utf-8")
+    leads = []
+    real = print_parts._lay_out_part
+
+    def spy(*args):
+        part = real(*args)
+        leads.append(part.lead)
+        return part
+
+    monkeypatch.setattr(print_parts, "_lay_out_part", spy)
+    manuscript = CORPORA / "joss-tikhonov-fenichel"
+    whole = lay_out(manuscript, by_parts=False, sheets=[sheet])
+    parts = lay_out(manuscript, by_parts=True, sheets=[sheet])
+    assert 2 in leads  # the path this test is for was taken
+    assert_same_document(whole, parts, tmp_path)

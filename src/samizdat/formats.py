@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from samizdat.writers.pdf import Pamphlet
 
 EPUB_STYLES = ("common.css", "epub.css")
+#: The print writer (WeasyPrint, 0.6 s to import) and its join of the parts (pypdf, 0.1 s).
+PRINT_IMPORTS = ("samizdat.writers.pdf", "samizdat.writers.pdf_join")
 PRINT_STYLES = ("print.css",)
 
 
@@ -41,7 +43,7 @@ class Format:
     # build knows the metadata (before the chapters are read): (book's front, styles) -> None
     start_ahead: Callable[[Book, Path], None] | None = None
     # Modules its writer imports, imported in a thread while the chapters are read (see
-    # build/run.py ``_warm_up``): WeasyPrint's import is 0.6 s.
+    # build/run.py ``_warm_up``).
     imports: tuple[str, ...] = ()
 
 
@@ -93,9 +95,9 @@ FORMATS: dict[str, Format] = {
         Format("kepub", "kepub.epub", EPUB_STYLES, False, _write_kepub, None, _check_epub,
                _start_cover),
         Format("pdf", "pdf", PRINT_STYLES, True, None, _pamphlet, _check_pdf,
-               imports=("samizdat.writers.pdf",)),
+               imports=PRINT_IMPORTS),
         Format("booklet", "pdf", PRINT_STYLES, True, None, _booklet, _check_pdf,
-               imports=("samizdat.writers.pdf",)),
+               imports=PRINT_IMPORTS),
     )
 }
 

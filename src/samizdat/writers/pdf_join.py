@@ -1,19 +1,21 @@
 """The parts of a book laid out part by part (``print_parts``), joined into one PDF.
 
-Each part is a PDF WeasyPrint wrote, opening with lead pages that stand for the pages before
-it. The joined PDF has what WeasyPrint gives a whole book:
+Each part is a PDF WeasyPrint wrote, opening with any lead pages that stand for the page
+before it. The joined PDF has what WeasyPrint gives a whole book:
 
 - **the pages** of every part after its lead pages, in order, links and all;
 - **one name tree of anchors** (``/Dests``): WeasyPrint's internal links are ``/Dest (name)``
   strings, so a link into another part resolves once that part's anchor is in the tree. The
-  empty anchors a part's lead page held for other parts' ids are left out with their pages;
+  empty stand-ins a part held for other parts' ids (``meta["stubs"]``) are left out;
 - **one outline**, built from the parts' bookmarks (their CSS levels) by WeasyPrint's own
   ``make_page_bookmark_tree``, so that a chapter's sections nest as in the whole book;
-- **one embedded program per face**: each part embeds a subset of the faces it uses, made by
-  HarfBuzz with ``RETAIN_GIDS`` (WeasyPrint 70 ``pdf/fonts.py``), so the glyph ids in every
-  part's content streams are the original font's. The subsets are replaced by one subset of
-  the union of the glyphs, made by WeasyPrint's own subsetting code; the parts' font
-  dictionaries (their widths and ToUnicode maps, for the glyphs each uses) stay as they are;
+- **one embedded program per face**: WeasyPrint subsets with HarfBuzz's ``RETAIN_GIDS``
+  (WeasyPrint 70 ``pdf/fonts.py``), so the glyph ids in every part's content streams are the
+  original font's. Each part carries a stand-in for a plain face's program
+  (``print_parts._font_programs_left_out``), replaced here by one subset of the union of the
+  glyphs the parts use, made by WeasyPrint's own subsetting code: byte for byte the subset a
+  whole-book layout embeds. The parts' font dictionaries (their widths and ToUnicode maps,
+  for the glyphs each uses) stay as they are;
 - the first part's document information, XMP packet and language, and a trailer /ID whose
   first half is the book's (as every edition of it has) and whose second half is a digest of
   the parts, so the same parts give the same bytes.
@@ -45,9 +47,10 @@ def join(parts, *, identifier: bytes, font_roots: list[Path]) -> bytes:
     for reader in readers:
         for descriptor in _font_descriptors(reader):
             for key in ("/FontFile2", "/FontFile3"):
-                if key in descriptor:
+                name = str(descriptor["/FontName"])
+                if key in descriptor and name in programs:
                     # The writer's own object: cloning a page keeps the reference as it is.
-                    descriptor[NameObject(key)] = programs[str(descriptor["/FontName"])]
+                    descriptor[NameObject(key)] = programs[name]
 
     pages, names, bookmarked = [], [], []
     for part, reader in zip(parts, readers):
@@ -57,9 +60,10 @@ def join(parts, *, identifier: bytes, font_roots: list[Path]) -> bytes:
                 continue
             kept[page.indirect_reference.idnum] = len(pages)
             pages.append(writer.add_page(page))
+        stubs = set(part.meta["stubs"])
         for name, destination in _named_destinations(reader):
             page_number = kept.get(destination[0].idnum)
-            if page_number is not None:  # not a lead page's stub
+            if page_number is not None and name not in stubs:  # another part's anchor
                 names.append((name, page_number, destination[1:]))
         heights = part.meta["heights"]
         marks_by_page: dict[int, list] = {}
@@ -132,8 +136,9 @@ def _font_programs(writer: PdfWriter, parts, font_roots: list[Path]) -> dict:
     originals: dict[str, str] = {}
     for part in parts:
         for name, font in part.meta["fonts"].items():
-            glyphs.setdefault(name, set()).update(font["glyphs"])
-            originals[name] = font["sha256"]
+            if font["joined"]:  # else the part's own program stays (print_parts._plain)
+                glyphs.setdefault(name, set()).update(font["glyphs"])
+                originals[name] = font["sha256"]
     files = _font_files(font_roots, set(originals.values()))
     programs = {}
     for name in sorted(glyphs):

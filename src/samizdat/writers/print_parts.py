@@ -2,25 +2,24 @@
 
 Laying a book out is most of a print build, and WeasyPrint lays out a whole document at once,
 so a one-sentence edit of a long book's last chapter would lay out every page again. Here the
-pamphlet is cut where print.css starts a new page anyway (the front cover, the title page, the
-contents, each chapter, each piece of back matter, the back cover: ``pdf.pamphlet_parts``),
-each part is laid out as a document of its own, given the page number and the side it starts
-on, and kept in the build's cache (``samizdat.cache``) under a digest of everything its pages
-depend on. ``pdf_join`` joins the parts' PDFs into the book's.
+pamphlet is cut where print.css starts a new page anyway (``pdf.pamphlet_parts``: the front
+matter, each chapter, the back matter), each part is laid out as a document of its own, given
+the page number and the side it starts on, and kept in the build's cache (``samizdat.cache``)
+under a digest of everything its pages depend on. ``pdf_join`` joins the parts' PDFs.
 
 The joined book must be the document a whole-book layout gives (the same pages, breaks, notes,
 running heads, bookmarks and links; tests/test_print_parts.py compares the two). What a part
 needs from the parts before it, it is given:
 
-- **its first page number and side.** A part's document opens with one or two *lead pages*
-  that stand for the previous part's last page (``@page :first { counter-increment: page N }``
-  numbers them; a page rule that touches the page counter drops its implicit increment,
-  WeasyPrint 70 ``layout/page.py`` ``_standardize_page_based_counters``). The part's first
-  element then breaks to a new page by its own ``break-before`` (a chapter's ``right``), so the
-  blank page a right-hand opening needs is made by WeasyPrint, as in the whole book. The lead
-  pages are dropped when the parts are joined.
-- **the anchors of other parts it links to**: the lead page carries an empty element with each
-  such id, because WeasyPrint drops a link whose anchor is missing from its document
+- **its first page number and side.** ``@page :first { counter-increment: page N }`` numbers
+  the part's pages from N (a page rule that touches the page counter drops its implicit
+  increment, WeasyPrint 70 ``layout/page.py`` ``_standardize_page_based_counters``). A
+  document's first page is a right-hand one; a part that follows an odd page opens with a
+  *lead page* standing for it, so that the part's first element, which breaks to a new page
+  by its own ``break-before`` (a chapter's ``right``), gets the blank page WeasyPrint gives it
+  in the whole book. Lead pages are dropped when the parts are joined.
+- **the anchors of other parts it links to**: an empty, absolutely positioned element with
+  each such id, because WeasyPrint drops a link whose anchor is missing from its document
   (``pdf/anchors.py``, ``resolve_links``); the link keeps its ``/Dest`` name, which the joined
   PDF's name tree resolves to the real anchor.
 - **the page numbers of the contents**: ``target-counter()`` cannot see another document, so
@@ -29,9 +28,10 @@ needs from the parts before it, it is given:
   until the numbers the contents show are the numbers the chapters start on (twice on a first
   build; a later build starts from the numbers of the last one and lays out the contents once).
 
-A part's layout must not depend on anything else: a page-based counter or a named string
-carried across parts would differ. print.css opens every part with its own running head, and
-the model numbers notes and equations itself (``data-note-number``).
+A part's layout must not depend on anything else: a page-based counter, a named string or a
+``target-counter()`` reaching across parts would differ. print.css opens every part with its
+own running head, and the model numbers notes and equations itself (``data-note-number``);
+stylesheets that count across the book are laid out whole (``separable``).
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ import copy
 import functools
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -52,7 +54,7 @@ from samizdat.errors import BuildError
 from samizdat.writers import html
 
 #: Bumped when the layout of a part or what is kept of it changes meaning.
-PART_FORMAT = "print part 1"
+PART_FORMAT = "print part 3"
 
 #: The entry beside a book's parts that keeps the contents' numbers of its last layout.
 NUMBERS = "contents-numbers"
@@ -74,7 +76,8 @@ _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-
                  "left-top", "left-middle", "left-bottom", "right-top", "right-middle",
                  "right-bottom", "bottom-left-corner", "bottom-left", "bottom-center",
                  "bottom-right", "bottom-right-corner")
-LEAD_CSS = (".part-lead { page: samizdat-part-lead; }\n@page samizdat-part-lead { "
+LEAD_CSS = (".part-stub { position: absolute; }\n"
+            ".part-lead { page: samizdat-part-lead; }\n@page samizdat-part-lead { "
             + " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES) + " }")
 
 
@@ -92,7 +95,7 @@ class LaidOutPart:
 
     @property
     def first(self) -> int:
-        """The number of the part's first page, a lead page."""
+        """The number of the part's first page (its lead page, if it has one)."""
         return self.meta["first"]
 
     @property
@@ -133,18 +136,18 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
             if index == contents_index:
                 _write_folios(sections, numbers)
             stubs = sorted((_targets(sections) - defined[index]) & everywhere)
-            lead = 1 if end % 2 else 2
-            first = end - lead + 1
-            document = pdf_writer.pamphlet_html(
-                book, source_date_epoch=source_date_epoch,
-                sections=_lead_pages(lead, stubs) + sections)
-            extra_css = f"@page :first {{ counter-increment: page {first}; }}\n{LEAD_CSS}"
-            key = cache.digest([PART_FORMAT, depends, extra_css, document])
+            _add_stubs(sections, stubs)
+
+            def document(lead: int, sections=sections) -> str:
+                return pdf_writer.pamphlet_html(book, source_date_epoch=source_date_epoch,
+                                                sections=_lead_pages(lead) + sections)
+
+            lead = end % 2  # none on an even page's heels; see _lay_out_part for the other
+            key = cache.digest([PART_FORMAT, depends, str(end), document(lead)])
             if key not in laid:
                 laid[key] = LaidOutPart.decode(cache.cached(
-                    kind, [key],
-                    lambda: _lay_out_part(printer, document, extra_css, lead, first,
-                                          uids).encode()))
+                    kind, [key], lambda: _lay_out_part(printer, document, end, stubs,
+                                                       uids).encode()))
             results.append(laid[key])
             used.append(key)
             end = results[-1].last
@@ -170,7 +173,7 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
 def separable(stylesheets: list[Path]) -> bool:
     """Whether a book with these stylesheets can be laid out part by part: none of them
     counts pages or notes across the book (``counter(pages)``, ``counter(footnote)``), selects
-    pages by their place in the document (``@page :nth()``), or looks up another element's
+    pages by their place in the document (``@page :first``, ``@page :nth()``), or looks up another element's
     page or text (``target-counter()``, ``target-text()``) anywhere but in the contents'
     entries, whose numbers the writer gives (print.css). Each of those would read one part,
     not the book, so such a book is laid out whole."""
@@ -196,7 +199,8 @@ def separable(stylesheets: list[Path]) -> bool:
                             return True
                 continue
             prelude = tinycss2.serialize(rule.prelude or []).strip()
-            if rule.type == "at-rule" and ":nth(" in prelude.replace(" ", ""):
+            if rule.type == "at-rule" and rule.lower_at_keyword == "page" and (
+                    ":nth(" in prelude.replace(" ", "") or ":first" in prelude):
                 return True
             for token in tokens(rule.content):
                 if token.type != "function":
@@ -221,38 +225,66 @@ def _rules(sheet: Path) -> list:
                                      skip_comments=True, skip_whitespace=True)
 
 
-def _lay_out_part(printer, document_html: str, extra_css: str, lead: int, first: int,
+def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list[str],
                   uids: set[str]) -> LaidOutPart:
-    """Lay out one part's document; keep its PDF and what joining it needs."""
+    """Lay out one part, which follows page ``end`` of the book (0: it opens the book);
+    keep its PDF and what joining it needs. ``document(lead)``: its HTML after ``lead`` lead
+    pages.
+
+    After an even page (a left-hand one, in a left-to-right book) the part's first page is a
+    right-hand page, as a document's first page is, so it needs no lead page, unless it asks
+    to begin on a left-hand one: then two lead pages make WeasyPrint add the blank page the
+    whole book has. After an odd page, one lead page stands for it."""
     from samizdat.writers.pdf import page_map
 
-    document, pdf = printer.render(document_html, extra_css=extra_css)
-    if first > -1 and not _opens_a_page(document, lead):
-        raise NotSeparable()
+    lead = end % 2
+    while True:
+        first = end - lead + 1
+        extra_css = f"@page :first {{ counter-increment: page {first}; }}\n{LEAD_CSS}"
+        with _font_programs_left_out():
+            rendered, pdf = printer.render(document(lead), extra_css=extra_css)
+        opening = _opening_break(rendered, lead)
+        if end > 0 and opening not in ("page", "left", "right", "recto", "verso"):
+            raise NotSeparable()
+        if lead == 0 and end > 0 and opening not in ("page", "recto", _first_side(rendered)):
+            lead = 2
+            continue
+        break
     anchors, bookmarks = {}, []
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(rendered.pages):
         for level, label, (x, y), state in page.bookmarks:
             bookmarks.append([index, level, label, x, y, state])
         if index >= lead:
             for name in page.anchors:
-                anchors.setdefault(name, first + index)  # a box split over pages: its first
+                if name not in stubs:
+                    anchors.setdefault(name, first + index)  # split over pages: its first
     fonts = {}
-    for font in document.fonts.values():
+    for font in rendered.fonts.values():
         entry = fonts.setdefault(font.name.decode("latin-1"), {
-            "sha256": hashlib.sha256(bytes(_original(font))).hexdigest(), "glyphs": []})
+            "sha256": hashlib.sha256(bytes(_original(font))).hexdigest(), "glyphs": [],
+            "joined": _plain(font)})
         entry["glyphs"] = sorted(set(entry["glyphs"]) | set(font.to_unicode))
     page_list = [[first + number - 1, section, words]
-                 for number, section, words in page_map(document, uids).breaks
+                 for number, section, words in page_map(rendered, uids).breaks
                  if number > lead]
-    meta = {"lead": lead, "first": first, "heights": [page.height for page in document.pages],
-            "anchors": anchors, "bookmarks": bookmarks, "fonts": fonts, "page_list": page_list}
+    meta = {"lead": lead, "first": first, "stubs": stubs,
+            "heights": [page.height for page in rendered.pages], "anchors": anchors,
+            "bookmarks": bookmarks, "fonts": fonts, "page_list": page_list}
     return LaidOutPart(pdf, meta)
 
 
-def _opens_a_page(document, lead: int) -> bool:
-    """Whether the part's first element (the one after the lead pages) breaks to a new page
-    by its own style, as it must to be laid out on its own: then it begins a page in the
-    whole book too. Only the first part, which opens the book, need not."""
+def _first_side(document) -> str:
+    """The side of a document's first page: right, unless the book is set right to left."""
+    root = document.pages[0]._page_box.children[0] if document.pages[0]._page_box.children \
+        else None
+    return "left" if root is not None and root.style["direction"] == "rtl" else "right"
+
+
+def _opening_break(document, lead: int) -> str | None:
+    """The ``break-before`` of the part's first element (the one after the lead pages): it
+    must break to a new page by its own style for the part to be laid out on its own (then
+    it begins a page in the whole book too). Only the first part, which opens the book,
+    need not."""
     for page in document.pages[lead:]:  # the first after any blank page
         for html_box in page._page_box.children:
             for body in getattr(html_box, "children", ()):
@@ -262,9 +294,39 @@ def _opens_a_page(document, lead: int) -> bool:
                     # Anonymous boxes (no element, or the body's own) are not a part's.
                     if box.element is not None and box.element_tag != "body" and \
                             not _has_class(box.element, "part-lead"):
-                        return box.style["break_before"] in (
-                            "page", "left", "right", "recto", "verso")
-    return False
+                        return box.style["break_before"]
+    return None
+
+
+def _plain(font) -> bool:
+    """A font the join embeds once for the whole book: an outline font that is neither
+    variable nor in colour. WeasyPrint makes more of the others than a subset (a static
+    instance, glyphs without their pictures: ``Font.clean``), so each part keeps its own."""
+    return not (font.bitmap or "fvar" in font.tables or font.png or font.svg or font.colr)
+
+
+@contextmanager
+def _font_programs_left_out():
+    """While a part is rendered, a plain font's program is not subset but left as a 4-byte
+    stand-in: the join replaces it with one subset for the whole book, so subsetting it here
+    would be wasted (a HarfBuzz subset a face a part, 0.17 s of the essay's parts, most of it
+    cffi parsing the type of each new glyph array). The stand-in keeps the font's first bytes,
+    which WeasyPrint reads to tell TrueType from CFF (``Font.type``)."""
+    from weasyprint.pdf.fonts import Font
+
+    clean = Font.clean
+
+    def left_out(font, to_unicode, hinting):
+        if _plain(font):
+            font.file_content = bytes(font.file_content[:4])
+        else:
+            clean(font, to_unicode, hinting)
+
+    Font.clean = left_out
+    try:
+        yield
+    finally:
+        Font.clean = clean
 
 
 def _original(font):
@@ -273,19 +335,23 @@ def _original(font):
     return get_hb_object_data(font.hb_face)
 
 
-def _lead_pages(lead: int, stubs: list[str]) -> list[etree._Element]:
-    """The pages that stand for the previous part's last page (dropped when joining): the
-    first carries an empty element for each anchor of another part this one links to."""
+def _lead_pages(lead: int) -> list[etree._Element]:
+    """The pages that stand for the book's pages before the part (dropped when joining)."""
     pages = []
     for number in range(lead):
         page = etree.Element("div", {"class": "part-lead"})
-        if number == 0:
-            for name in stubs:
-                etree.SubElement(page, "div", id=name)
         if number < lead - 1:
             page.set("style", "break-after: page")
         pages.append(page)
     return pages
+
+
+def _add_stubs(sections: list[etree._Element], stubs: list[str]) -> None:
+    """An empty, absolutely positioned element (out of the flow: no effect on the layout)
+    for each anchor of another part this one links to, at the top of its first element.
+    The join leaves their destinations out (``meta["stubs"]``)."""
+    for name in reversed(stubs):
+        sections[0].insert(0, etree.Element("div", {"id": name, "class": "part-stub"}))
 
 
 def _write_folios(sections: list[etree._Element], numbers: dict[str, int]) -> None:
