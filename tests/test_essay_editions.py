@@ -106,7 +106,7 @@ def test_the_epub_holds_the_whole_essay_in_order(essay_build):
 def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
     """Both editions render one model: same numbers, same note texts, same entries."""
     from samizdat.writers import html as renderer
-    from samizdat.writers import pdf
+    from samizdat.writers import pamphlet
 
     def squash(element) -> str:
         return " ".join("".join(element.itertext()).replace(renderer.BACKLINK, "").split())
@@ -119,7 +119,7 @@ def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
             shown = number.text
             number.text = ""  # "12." (print draws it with ::footnote-marker)
             epub_notes[int(shown.rstrip("."))] = squash(aside)
-    html = etree.fromstring(pdf.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
+    html = etree.fromstring(pamphlet.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
     print_notes = {
         int(span.get("data-note-number")): squash(span)
         for span in html.iter("span")
@@ -139,10 +139,10 @@ def test_epub_and_print_carry_the_same_notes_and_bibliography(book):
 def test_epub_and_print_title_pages_list_the_same_people(book):
     """One module renders both: the title pages and colophons name the same people."""
     from samizdat.writers import html as renderer
-    from samizdat.writers import pdf
+    from samizdat.writers import pamphlet
 
     epub = renderer.render_book(book, renderer.RenderOptions(notes="end-of-chapter"))
-    printed = etree.fromstring(pdf.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
+    printed = etree.fromstring(pamphlet.pamphlet_html(book).split("\n", 1)[1], etree.HTMLParser())
     for section in ("title-page", "colophon"):
         (page,) = [p for p in epub if p.body.find(f".//{X}section[@id='{section}']") is not None]
         ours = " ".join("".join(page.body.itertext()).split())

@@ -22,7 +22,8 @@ from samizdat import cache
 from samizdat.config import load_manuscript
 from samizdat.pipeline import read_book
 from samizdat.writers import print_parts
-from samizdat.writers.pdf import lay_out_pamphlet, pamphlet_parts
+from samizdat.writers.pamphlet import pamphlet_parts
+from samizdat.writers.pdf import lay_out_pamphlet
 
 ROOT = Path(__file__).resolve().parents[1]
 STYLES = ROOT / "styles"

@@ -245,7 +245,7 @@ class UnprintedReference:
 class PageList:
     """Where the print edition's pages begin in the text: (page number, chapter id, words).
 
-    Made by the print writer from its laid-out pages (writers/pdf.py ``page_map``) and carried
+    Made by the print writer from its laid-out pages (writers/pamphlet.py ``page_map``) and carried
     by the EPUB as page-break markers and a page-list nav, so that a reader can follow a
     seminar's "page 12" (EPUB Accessibility 1.1, pageBreakSource).
     """

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from samizdat.document import Book
     from samizdat.editions import Edition
-    from samizdat.writers.pdf import Pamphlet
+    from samizdat.writers.pamphlet import Pamphlet
 
 EPUB_STYLES = ("common.css", "epub.css")
 #: The print writer (WeasyPrint, 0.6 s to import) and its join of the parts (pypdf, 0.1 s).

@@ -2,7 +2,7 @@
 
 Laying a book out is most of a print build, and WeasyPrint lays out a whole document at once,
 so a one-sentence edit of a long book's last chapter would lay out every page again. Here the
-pamphlet is cut where print.css starts a new page anyway (``pdf.pamphlet_parts``: the front
+pamphlet is cut where print.css starts a new page anyway (``pamphlet.pamphlet_parts``: the front
 matter, each chapter, the back matter), each part is laid out as a document of its own, given
 the page number and the side it starts on, and kept in the build's cache (``samizdat.cache``)
 under a digest of everything its pages depend on. ``pdf_join`` joins the parts' PDFs.
@@ -51,7 +51,7 @@ import samizdat
 from samizdat import cache
 from samizdat.document import Book, PageList
 from samizdat.errors import BuildError
-from samizdat.writers import html
+from samizdat.writers import html, pamphlet
 
 #: Bumped when the layout of a part or what is kept of it changes meaning.
 PART_FORMAT = "print part 3"
@@ -113,11 +113,10 @@ class LaidOutPart:
 
 
 def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: int | None):
-    """The book laid out part by part and joined: a ``pdf.Pamphlet``."""
-    from samizdat.writers import pdf as pdf_writer
+    """The book laid out part by part and joined: a ``pamphlet.Pamphlet``."""
     from samizdat.writers import pdf_join
 
-    parts = pdf_writer.pamphlet_parts(book, pages)
+    parts = pamphlet.pamphlet_parts(book, pages)
     contents_index = next((i for i, part in enumerate(parts)
                            if any(_has_class(e, "contents") for e in part)), None)
     defined = [_ids(part) for part in parts]
@@ -139,7 +138,7 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
             _add_stubs(sections, stubs)
 
             def document(lead: int, sections=sections) -> str:
-                return pdf_writer.pamphlet_html(book, source_date_epoch=source_date_epoch,
+                return pamphlet.pamphlet_html(book, source_date_epoch=source_date_epoch,
                                                 sections=_lead_pages(lead) + sections)
 
             lead = end % 2  # none on an even page's heels; see _lay_out_part for the other
@@ -164,10 +163,10 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
                          hint="shorten the contents' entries, or report this as a bug")
     cache.store_named(kind, NUMBERS, json.dumps(numbers, sort_keys=True).encode())
     cache.prune(kind, keep={NUMBERS, *(cache.digest([key]) for key in used)})
-    pdf = pdf_join.join(results, identifier=pdf_writer.pdf_identifier(book),
+    pdf = pdf_join.join(results, identifier=pamphlet.pdf_identifier(book),
                         font_roots=printer.allowed_roots)
     breaks = [tuple(entry) for result in results for entry in result.meta["page_list"]]
-    return pdf_writer.Pamphlet(pdf, PageList(tuple(breaks)))
+    return pamphlet.Pamphlet(pdf, PageList(tuple(breaks)))
 
 
 def separable(stylesheets: list[Path]) -> bool:
@@ -235,8 +234,6 @@ def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list
     right-hand page, as a document's first page is, so it needs no lead page, unless it asks
     to begin on a left-hand one: then two lead pages make WeasyPrint add the blank page the
     whole book has. After an odd page, one lead page stands for it."""
-    from samizdat.writers.pdf import page_map
-
     lead = end % 2
     while True:
         first = end - lead + 1
@@ -265,7 +262,7 @@ def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list
             "joined": _plain(font)})
         entry["glyphs"] = sorted(set(entry["glyphs"]) | set(font.to_unicode))
     page_list = [[first + number - 1, section, words]
-                 for number, section, words in page_map(rendered, uids).breaks
+                 for number, section, words in pamphlet.page_map(rendered, uids).breaks
                  if number > lead]
     meta = {"lead": lead, "first": first, "stubs": stubs,
             "heights": [page.height for page in rendered.pages], "anchors": anchors,
