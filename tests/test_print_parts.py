@@ -202,6 +202,8 @@ def test_chapters_run_on_are_laid_out_whole(tmp_path):
     ("h1::before { content: target-text(attr(data-ref url)); }", True),
     (".note::footnote-marker { content: counter(footnote); }", True),
     ("@import url(more.css);", True),  # more.css counts pages
+    ("h2 { string-set: section content(); }", True),
+    (".running-head-mark { string-set: chapter-title attr(data-running-head); }", False),
 ])
 def test_stylesheets_that_look_across_parts_get_the_whole_book(css, whole, tmp_path):
     (tmp_path / "more.css").write_text("p::after { content: counter(pages); }\n")

@@ -31,7 +31,7 @@ needs from the parts before it, it is given:
 A part's layout must not depend on anything else: a page-based counter, a named string or a
 ``target-counter()`` reaching across parts would differ. print.css opens every part with its
 own running head, and the model numbers notes and equations itself (``data-note-number``);
-stylesheets that count across the book are laid out whole (``separable``).
+stylesheets that reach across the book are laid out whole (``separable``).
 """
 
 from __future__ import annotations
@@ -170,12 +170,14 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
 
 
 def separable(stylesheets: list[Path]) -> bool:
-    """Whether a book with these stylesheets can be laid out part by part: none of them
-    counts pages or notes across the book (``counter(pages)``, ``counter(footnote)``), selects
-    pages by their place in the document (``@page :first``, ``@page :nth()``), or looks up another element's
-    page or text (``target-counter()``, ``target-text()``) anywhere but in the contents'
-    entries, whose numbers the writer gives (print.css). Each of those would read one part,
-    not the book, so such a book is laid out whole."""
+    """Whether a book with these stylesheets can be laid out part by part. Not when one of
+    them counts pages or notes across the book (``counter(pages)``, ``counter(footnote)``),
+    selects pages by their place in the document (``@page :first``, ``@page :nth()``), looks
+    up another element's page or text (``target-counter()``, ``target-text()``) anywhere but
+    in the contents' entries, whose numbers the writer gives (print.css), or sets a named
+    string anywhere but on the body and on the running-head marks that open each part
+    (print.css): a string set in one chapter shows in the next one's first pages. Each of
+    those would read one part, not the book, so such a book is laid out whole."""
     import tinycss2
 
     def tokens(nodes):  # every token, inside functions and {} [] () blocks too
@@ -201,6 +203,12 @@ def separable(stylesheets: list[Path]) -> bool:
             if rule.type == "at-rule" and rule.lower_at_keyword == "page" and (
                     ":nth(" in prelude.replace(" ", "") or ":first" in prelude):
                 return True
+            if rule.type == "qualified-rule" and " ".join(prelude.split()) not in (
+                    "body", ".running-head-mark") and any(
+                    declaration.type == "declaration" and declaration.lower_name == "string-set"
+                    for declaration in tinycss2.parse_declaration_list(
+                        rule.content, skip_comments=True, skip_whitespace=True)):
+                return True  # a named string another part would carry over
             for token in tokens(rule.content):
                 if token.type != "function":
                     continue
