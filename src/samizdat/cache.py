@@ -82,31 +82,30 @@ def cached(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]
     return data
 
 
-def read_named(kind: str, name: str) -> bytes | None:
-    """An entry kept by name rather than by content (``store_named``), or None."""
-    folder = cache_dir()
-    try:
-        return (folder / kind / name).read_bytes() if folder is not None else None
-    except OSError:
-        return None
-
-
-def store_named(kind: str, name: str, data: bytes) -> None:
+def discard(kind: str, parts: Iterable[bytes | str]) -> None:
+    """Remove one entry (one that does not read back)."""
     folder = cache_dir()
     if folder is not None:
-        _store(folder / kind / name, data)
+        (folder / kind / digest(parts)).unlink(missing_ok=True)
 
 
 def prune(kind: str, keep: set[str]) -> None:
     """Remove the entries of ``kind`` whose names are not in ``keep`` (entry names are
-    ``digest(parts)``): for a kind whose every entry the last run either used or made old.
+    ``digest(parts)``), and the folders beside ``kind``'s own: for a kind whose every entry
+    the last run either used or made old, and whose folder names say which state of the
+    inputs the entries are of (print_parts: one folder per state of the code and styles).
     Another process's entry removed under it is computed again, never read half-written."""
+    import shutil
+
     folder = cache_dir()
     if folder is None or not (folder / kind).is_dir():
         return
     for path in (folder / kind).iterdir():
         if path.name.split(".", 1)[0] not in keep and not path.name.endswith(".partial"):
             path.unlink(missing_ok=True)
+    for sibling in (folder / kind).parent.iterdir():
+        if sibling.is_dir() and sibling.name != (folder / kind).name:
+            shutil.rmtree(sibling, ignore_errors=True)
 
 
 def compute_ahead(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> None:

@@ -138,15 +138,17 @@ def _font_programs(writer: PdfWriter, parts, font_roots: list[Path]) -> dict:
         for name, font in part.meta["fonts"].items():
             if font["joined"]:  # else the part's own program stays (print_parts._plain)
                 glyphs.setdefault(name, set()).update(font["glyphs"])
-                originals[name] = font["sha256"]
-    files = _font_files(font_roots, set(originals.values()))
+                # The file, and the face in it (a .ttc collection holds several).
+                originals[name] = (font["sha256"], font["face"])
+    files = _font_files(font_roots, {sha for sha, _ in originals.values()})
     programs = {}
     for name in sorted(glyphs):
-        data = files.get(originals[name])
+        sha, face = originals[name]
+        data = files.get(sha)
         if data is None:
             raise BuildError(f"the font file of {name.lstrip('/')} is no longer in the styles "
                              "folder", hint="run samizdat clean, then build again")
-        program = _subset(data, glyphs[name])
+        program = _subset(data, face, glyphs[name])
         stream = StreamObject()
         stream.set_data(program)
         if program[:4] == b"OTTO":
@@ -170,12 +172,12 @@ def _font_files(roots: list[Path], wanted: set[str]) -> dict[str, bytes]:
     return found
 
 
-def _subset(data: bytes, glyphs: set[int]) -> bytes:
-    """``data`` subset to ``glyphs`` (ids kept), exactly as WeasyPrint subsets a font it
-    embeds: its own ``Font._harfbuzz_subset`` run on a face made from the file."""
+def _subset(data: bytes, face: int, glyphs: set[int]) -> bytes:
+    """Face ``face`` of the font file ``data`` subset to ``glyphs`` (ids kept), exactly as
+    WeasyPrint subsets a font it embeds: its own ``Font._harfbuzz_subset`` run on the face."""
     from weasyprint.pdf.fonts import Font
 
-    font = SimpleNamespace(hb_face=_harfbuzz_face(data), missing={}, file_content=data,
+    font = SimpleNamespace(hb_face=_harfbuzz_face(data, face), missing={}, file_content=data,
                            family="")
     Font._harfbuzz_subset(font, sorted(glyphs), False)  # hinting off: WeasyPrint's default
     if font.file_content is data:  # HarfBuzz refused; WeasyPrint would embed the whole file
@@ -186,10 +188,10 @@ def _subset(data: bytes, glyphs: set[int]) -> bytes:
 _harfbuzz = None
 
 
-def _harfbuzz_face(data: bytes):
-    """A HarfBuzz face of ``data``, through WeasyPrint's own cffi handle. WeasyPrint declares
-    no way to make a face from bytes, so the two functions are declared here, once, and the
-    library opened again with the declarations."""
+def _hb():
+    """WeasyPrint's cffi handle on HarfBuzz, with what WeasyPrint does not declare: making a
+    face from bytes, and the library's version. Declared once; the library is opened again
+    with the declarations, under the names WeasyPrint 70 tries (text/ffi.py), in its order."""
     global _harfbuzz
     from weasyprint.text.ffi import _dlopen, ffi
 
@@ -198,15 +200,29 @@ def _harfbuzz_face(data: bytes):
             hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
                                         void *user_data, void *destroy);
             hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+            const char * hb_version_string (void);
         """)
-        # The names WeasyPrint 70 tries (text/ffi.py), in its order.
         _harfbuzz = _dlopen(ffi, "libharfbuzz-0", "harfbuzz", "harfbuzz-0.0",
                             "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
+    return _harfbuzz
+
+
+def harfbuzz_version() -> str:
+    from weasyprint.text.ffi import ffi
+
+    return ffi.string(_hb().hb_version_string()).decode()
+
+
+def _harfbuzz_face(data: bytes, index: int):
+    """A HarfBuzz face of face ``index`` of the font file ``data``."""
+    from weasyprint.text.ffi import ffi
+
+    harfbuzz = _hb()
     # HB_MEMORY_MODE_DUPLICATE (0): HarfBuzz keeps its own copy of the bytes.
-    blob = _harfbuzz.hb_blob_create(data, len(data), 0, ffi.NULL, ffi.NULL)
-    face = _harfbuzz.hb_face_create(blob, 0)
-    _harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
-    return ffi.gc(face, _harfbuzz.hb_face_destroy)
+    blob = harfbuzz.hb_blob_create(data, len(data), 0, ffi.NULL, ffi.NULL)
+    face = harfbuzz.hb_face_create(blob, index)
+    harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
+    return ffi.gc(face, harfbuzz.hb_face_destroy)
 
 
 def _add_outline(writer: PdfWriter, pages: list, bookmarked: list) -> None:

@@ -25,8 +25,8 @@ needs from the parts before it, it is given:
 - **the page numbers of the contents**: ``target-counter()`` cannot see another document, so
   the contents' links carry the number (``data-folio``, which print.css shows). The numbers
   depend on the pages before the chapters, contents included, so the parts are laid out again
-  until the numbers the contents show are the numbers the chapters start on (twice on a first
-  build; a later build starts from the numbers of the last one and lays out the contents once).
+  until the numbers the contents show are the numbers the chapters start on (twice; a rebuild
+  finds both rounds in the cache).
 
 A part's layout must not depend on anything else: a page-based counter, a named string or a
 ``target-counter()`` reaching across parts would differ. print.css opens every part with its
@@ -54,10 +54,7 @@ from samizdat.errors import BuildError
 from samizdat.writers import html, pamphlet
 
 #: Bumped when the layout of a part or what is kept of it changes meaning.
-PART_FORMAT = "print part 3"
-
-#: The entry beside a book's parts that keeps the contents' numbers of its last layout.
-NUMBERS = "contents-numbers"
+PART_FORMAT = "print part 4"
 
 #: Laying the parts out again for the contents' page numbers settles in two rounds unless the
 #: numbers change the contents' own length; more than this means they never settle.
@@ -121,15 +118,25 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
                            if any(_has_class(e, "contents") for e in part)), None)
     defined = [_ids(part) for part in parts]
     everywhere = set().union(*defined)
+    if sum(len(ids) for ids in defined) != len(everywhere):
+        raise NotSeparable()  # an id in two parts: WeasyPrint's whole layout names it
     uids = {page.uid for page in pages}
     depends = _depends_on(book, printer)
-    # One folder of parts per book and layout: what this build does not use is old.
-    kind = f"print-part/{cache.digest([depends, book.metadata.identifier])[:32]}"
-    numbers = _recall(kind)
+    # One folder of parts per book and layout (page size, stylesheets), and in it one per
+    # state of the code, styles, fonts and images: older states are removed (cache.prune).
+    layout = cache.digest([book.metadata.identifier, printer.page_size,
+                           *map(str, printer.stylesheets)])[:24]
+    kind = f"print-part/{layout}/{depends[:24]}"
     laid: dict[str, LaidOutPart] = {}  # this run's layouts, cache or not
-
+    used: set[str] = set()
+    # The contents start without page numbers on every build, whatever the cache holds: a
+    # contents can have two numberings that each reproduce themselves (one that wraps an
+    # entry, and so moves the chapters on by a page, and one that does not), and which one
+    # a build settles on must not depend on the build before it. A rebuild finds both
+    # rounds' parts in the cache.
+    numbers: dict[str, int] = {}
     for _ in range(MAX_ROUNDS):
-        results, used, end = [], [], 0
+        results, end = [], 0
         for index, part in enumerate(parts):
             sections = copy.deepcopy(part)
             if index == contents_index:
@@ -139,19 +146,20 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
 
             def document(lead: int, sections=sections) -> str:
                 return pamphlet.pamphlet_html(book, source_date_epoch=source_date_epoch,
-                                                sections=_lead_pages(lead) + sections)
+                                              sections=_lead_pages(lead) + sections)
 
             lead = end % 2  # none on an even page's heels; see _lay_out_part for the other
             key = cache.digest([PART_FORMAT, depends, str(end), document(lead)])
             if key not in laid:
-                laid[key] = LaidOutPart.decode(cache.cached(
-                    kind, [key], lambda: _lay_out_part(printer, document, end, stubs,
-                                                       uids).encode()))
+                laid[key] = _cached_part(kind, key, lambda: _lay_out_part(
+                    printer, document, end, stubs, uids))
             results.append(laid[key])
-            used.append(key)
+            used.add(key)
             end = results[-1].last
         anchors = {name: page for result in results
                    for name, page in result.meta["anchors"].items()}
+        if not all(stub in anchors for result in results for stub in result.meta["stubs"]):
+            raise NotSeparable()  # a link to an id that is not laid out: WeasyPrint says so
         wanted = {target: anchors[target] for target in _targets(parts[contents_index])
                   if target in anchors} if contents_index is not None else {}
         if wanted == {target: numbers.get(target) for target in wanted}:
@@ -161,23 +169,53 @@ def lay_out(book: Book, pages: list[html.Page], printer, *, source_date_epoch: i
         raise BuildError("the contents' page numbers did not settle: each layout of the "
                          "contents moved the chapters again",
                          hint="shorten the contents' entries, or report this as a bug")
-    cache.store_named(kind, NUMBERS, json.dumps(numbers, sort_keys=True).encode())
-    cache.prune(kind, keep={NUMBERS, *(cache.digest([key]) for key in used)})
+    cache.prune(kind, keep={cache.digest([key]) for key in used})
     pdf = pdf_join.join(results, identifier=pamphlet.pdf_identifier(book),
                         font_roots=printer.allowed_roots)
     breaks = [tuple(entry) for result in results for entry in result.meta["page_list"]]
     return pamphlet.Pamphlet(pdf, PageList(tuple(breaks)))
 
 
+def _cached_part(kind: str, key: str, lay_out_part: Callable[[], LaidOutPart]) -> LaidOutPart:
+    """A part from the cache, or laid out and stored. An entry that does not read back (cut
+    short by a crash, or written by another version) is laid out again, not a traceback."""
+    data = cache.cached(kind, [key], lambda: lay_out_part().encode())
+    try:
+        return LaidOutPart.decode(data)
+    except (ValueError, KeyError, IndexError):
+        cache.discard(kind, [key])
+        return LaidOutPart.decode(cache.cached(kind, [key], lambda: lay_out_part().encode()))
+
+
+#: print.css's contents entry, the one ``target-counter()`` the writer replaces (data-folio).
+_CONTENTS_ENTRY = (".contents a::after", 'leader(". ") target-counter(attr(href url), page)')
+#: Where print.css sets named strings and floats notes: each part opens with its own marks,
+#: and the model numbers the notes.
+_STRINGS_AT = ("body", ".running-head-mark")
+_NOTES_AT = (".footnote, .note",)
+#: Selectors that count an element's place among its siblings: a part's first element gets
+#: the stand-in anchors as first children (``_add_stubs``).
+_SIBLING_COUNTS = (":first-child", ":nth-child", ":only-child", ":empty", ":first-of-type",
+                   ":nth-of-type", ":only-of-type")
+
+
 def separable(stylesheets: list[Path]) -> bool:
-    """Whether a book with these stylesheets can be laid out part by part. Not when one of
-    them counts pages or notes across the book (``counter(pages)``, ``counter(footnote)``),
-    selects pages by their place in the document (``@page :first``, ``@page :nth()``), looks
-    up another element's page or text (``target-counter()``, ``target-text()``) anywhere but
-    in the contents' entries, whose numbers the writer gives (print.css), or sets a named
-    string anywhere but on the body and on the running-head marks that open each part
-    (print.css): a string set in one chapter shows in the next one's first pages. Each of
-    those would read one part, not the book, so such a book is laid out whole."""
+    """Whether a book with these stylesheets can be laid out part by part, each part on its
+    own. Not when one of them, in any rule (in ``@media`` and the like, in ``@import``ed
+    sheets):
+
+    - counts across elements (``counter-increment``, ``-reset``, ``-set``; ``counter(pages)``,
+      ``counter(footnote)``) or floats a note anywhere but print.css's notes, whose calls
+      WeasyPrint would number;
+    - selects pages by their place in the document (``@page :first``, ``@page :nth()``);
+    - looks up another element's page or text (``target-counter()``, ``target-text()``)
+      anywhere but in print.css's contents entry, or changes that entry;
+    - sets a named string anywhere but on the body and the running-head marks that open each
+      part, or makes running elements (``position: running()``, ``element()``): a string
+      set in one chapter shows in the next one's first pages;
+    - selects by an element's place among its siblings (``:first-child``...).
+
+    Each of those would read one part, not the book, so such a book is laid out whole."""
     import tinycss2
 
     def tokens(nodes):  # every token, inside functions and {} [] () blocks too
@@ -186,6 +224,11 @@ def separable(stylesheets: list[Path]) -> bool:
             for inner in (getattr(node, "arguments", None), getattr(node, "content", None)):
                 if isinstance(inner, list):
                     yield from tokens(inner)
+
+    def declarations(rule):
+        return [d for d in tinycss2.parse_declaration_list(
+            rule.content or [], skip_comments=True, skip_whitespace=True)
+            if d.type == "declaration"]
 
     def whole_book(rules, sheet: Path, seen: set) -> bool:
         for rule in rules:
@@ -199,16 +242,35 @@ def separable(stylesheets: list[Path]) -> bool:
                         if whole_book(_rules(imported), imported, seen):
                             return True
                 continue
-            prelude = tinycss2.serialize(rule.prelude or []).strip()
-            if rule.type == "at-rule" and rule.lower_at_keyword == "page" and (
-                    ":nth(" in prelude.replace(" ", "") or ":first" in prelude):
+            if rule.type not in ("at-rule", "qualified-rule"):
+                continue
+            prelude = " ".join(tinycss2.serialize(rule.prelude or []).split())
+            lowered = prelude.lower()
+            if rule.type == "at-rule" and rule.lower_at_keyword not in ("page", "font-face"):
+                # @media, @supports, @layer...: the rules inside count as well
+                if rule.content is not None and whole_book(tinycss2.parse_rule_list(
+                        rule.content, skip_comments=True, skip_whitespace=True), sheet, seen):
+                    return True
+                continue
+            if rule.type == "at-rule" and (":nth(" in lowered.replace(" ", "")
+                                           or ":first" in lowered):
                 return True
-            if rule.type == "qualified-rule" and " ".join(prelude.split()) not in (
-                    "body", ".running-head-mark") and any(
-                    declaration.type == "declaration" and declaration.lower_name == "string-set"
-                    for declaration in tinycss2.parse_declaration_list(
-                        rule.content, skip_comments=True, skip_whitespace=True)):
-                return True  # a named string another part would carry over
+            if rule.type == "qualified-rule" and any(s in lowered for s in _SIBLING_COUNTS):
+                return True
+            for declaration in declarations(rule):
+                name = declaration.lower_name
+                value = " ".join(tinycss2.serialize(declaration.value).split())
+                if name in ("counter-increment", "counter-reset", "counter-set"):
+                    return True
+                if name == "string-set" and prelude not in _STRINGS_AT:
+                    return True
+                if name == "float" and "footnote" in value.lower() and prelude not in _NOTES_AT:
+                    return True
+                if name == "position" and "running(" in value.lower():
+                    return True
+                if prelude == _CONTENTS_ENTRY[0] and name == "content" and \
+                        value != _CONTENTS_ENTRY[1]:
+                    return True
             for token in tokens(rule.content):
                 if token.type != "function":
                     continue
@@ -216,8 +278,10 @@ def separable(stylesheets: list[Path]) -> bool:
                 argument = tinycss2.serialize(token.arguments).strip().split(",")[0].strip()
                 if name in ("counter", "counters") and argument in ("pages", "footnote"):
                     return True
+                if name == "element":
+                    return True
                 if name in ("target-counter", "target-counters", "target-text") and \
-                        " ".join(prelude.split()) != ".contents a::after":
+                        prelude != _CONTENTS_ENTRY[0]:
                     return True
         return False
 
@@ -255,6 +319,8 @@ def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list
             lead = 2
             continue
         break
+    if _notes_left_over(rendered):
+        raise NotSeparable()
     anchors, bookmarks = {}, []
     for index, page in enumerate(rendered.pages):
         for level, label, (x, y), state in page.bookmarks:
@@ -267,7 +333,7 @@ def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list
     for font in rendered.fonts.values():
         entry = fonts.setdefault(font.name.decode("latin-1"), {
             "sha256": hashlib.sha256(bytes(_original(font))).hexdigest(), "glyphs": [],
-            "joined": _plain(font)})
+            "face": font.index, "joined": _plain(font)})
         entry["glyphs"] = sorted(set(entry["glyphs"]) | set(font.to_unicode))
     page_list = [[first + number - 1, section, words]
                  for number, section, words in pamphlet.page_map(rendered, uids).breaks
@@ -276,6 +342,18 @@ def _lay_out_part(printer, document: Callable[[int], str], end: int, stubs: list
             "heights": [page.height for page in rendered.pages], "anchors": anchors,
             "bookmarks": bookmarks, "fonts": fonts, "page_list": page_list}
     return LaidOutPart(pdf, meta)
+
+
+def _notes_left_over(document) -> bool:
+    """Whether the part ends on a page WeasyPrint added for notes that did not fit under
+    their calls' page. In the whole book those notes go to the foot of the next part's first
+    page instead, and the pages after differ: such a book is laid out whole."""
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+
+    last = document.pages[-1]._page_box
+    notes = [box for box in last.children if isinstance(box, FootnoteAreaBox) and box.children]
+    flow = [box for box in last.children if type(box).__name__ == "BlockBox" and box.children]
+    return bool(notes) and not flow
 
 
 def _first_side(document) -> str:
@@ -383,14 +461,13 @@ def _targets(part: list[etree._Element]) -> set[str]:
 
 
 def _depends_on(book: Book, printer) -> str:
-    """A digest of what a part's pages depend on besides its HTML: samizdat's code,
-    WeasyPrint's version, the page size, the stylesheets and their folders (fonts), and the
+    """A digest of what a part's pages depend on besides its HTML: samizdat's code, the
+    versions of WeasyPrint, the libraries it lays out and writes with (Pango and HarfBuzz
+    included) and pypdf, the page size, the stylesheets and their folders (fonts), and the
     images the book shows. Not the chapters' text: that is in each part's HTML."""
-    import weasyprint
-
     digest = hashlib.sha256()
-    digest.update(f"{samizdat.__version__} weasyprint {weasyprint.__version__} "
-                  f"{_code_digest()} size {printer.page_size}\n".encode())
+    digest.update(f"{samizdat.__version__} {_code_digest()} {_libraries()} "
+                  f"size {printer.page_size}\n".encode())
     folders = sorted({Path(sheet).resolve().parent for sheet in printer.stylesheets})
     for path in [Path(sheet).resolve() for sheet in printer.stylesheets]:
         digest.update(f"sheet {path.name}\n".encode())
@@ -403,13 +480,24 @@ def _depends_on(book: Book, printer) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _libraries() -> str:
+    import cssselect2
+    import fontTools
+    import pydyf
+    import pypdf
+    import pyphen
+    import tinycss2
+    import tinyhtml5
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    from samizdat.writers.pdf_join import harfbuzz_version
+
+    modules = (weasyprint, pydyf, tinycss2, cssselect2, pyphen, tinyhtml5, fontTools, pypdf)
+    return " ".join([*(f"{m.__name__} {getattr(m, '__version__', '?')}" for m in modules),
+                     f"pango {pango.pango_version()}", f"harfbuzz {harfbuzz_version()}"])
+
+
+@functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     return cache.tree_digest(Path(samizdat.__file__).parent)
-
-
-def _recall(kind: str) -> dict[str, int]:
-    """The contents' numbers the last build settled on (a first guess for this one)."""
-    try:
-        return json.loads(cache.read_named(kind, NUMBERS) or b"{}")
-    except ValueError:
-        return {}
