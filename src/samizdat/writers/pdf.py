@@ -63,21 +63,19 @@ def lay_out_pamphlet(
     variant (PDF/A, PDF/UA: their tags and structure tree span the whole document), which is
     laid out whole. ``by_parts`` forces one way or the other (the tests compare the two).
     """
+    from samizdat.writers import print_parts
+
     pages = html.render_book(book, PRINT)
     printer = Printer(book, page_size=page_size, stylesheets=stylesheets,
                       allowed_roots=allowed_roots)
-    from samizdat.writers import print_parts
-
     if by_parts is None:
         by_parts = pdf_variant is None and print_parts.separable(stylesheets)
     if by_parts:
-
         try:
             return print_parts.lay_out(book, pages, printer,
                                        source_date_epoch=source_date_epoch)
-        except print_parts.NotSeparable:  # a stylesheet runs chapters on: the whole book
-            printer = Printer(book, page_size=page_size, stylesheets=stylesheets,
-                              allowed_roots=allowed_roots)
+        except print_parts.NotSeparable:
+            pass  # the parts would not make the whole book's pages (print_parts says why)
     document, pdf = printer.render(
         pamphlet_html(book, source_date_epoch=source_date_epoch, pages=pages),
         pdf_variant=pdf_variant)
