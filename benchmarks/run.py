@@ -50,9 +50,10 @@ def measure(commands: dict[str, list[str]], cwd: Path, repeat: int, before=None)
 
 
 def pandoc_path() -> str:
-    import pypandoc
+    # the very pandoc samizdat's citation run uses (pypandoc-binary's)
+    from samizdat.transforms.notes import pandoc_path as samizdat_pandoc
 
-    return pypandoc.get_pandoc_path()
+    return samizdat_pandoc()
 
 
 def report(label: str, ours: float, theirs: float, target: float, unit: str = "x") -> bool:

@@ -24,6 +24,8 @@ from samizdat.transforms.notes import resolve_style
 
 pypandoc = pytest.importorskip("pypandoc")
 
+from samizdat.transforms.notes import pandoc_path  # noqa: E402  the binary samizdat runs
+
 CORPUS = Path(__file__).parent / "citations"
 ESSAY = Path(__file__).parent.parent / "manuscript"
 
@@ -39,7 +41,7 @@ def xhtml_text(fragment: str) -> str:
 def pandoc_render(manuscript_dir: Path) -> dict:
     manuscript = load_manuscript(manuscript_dir)
     command = [
-        pypandoc.get_pandoc_path(),
+        pandoc_path(),
         "--from=markdown",
         "--to=html5",
         "--citeproc",

@@ -358,3 +358,32 @@ def test_a_works_language_is_marked_on_its_entry(tmp_path):
                               references=references))
     languages = {r.key: r.lang for r in book.bibliography}
     assert languages == {"avrich1984": None, "serge1951": "fr"}
+
+
+# --- Which pandoc runs the citations ---------------------------------------------------------
+
+
+def test_the_citation_run_uses_the_pandoc_pypandoc_binary_ships(monkeypatch):
+    import pypandoc
+
+    from samizdat.transforms.notes import pandoc_path
+
+    monkeypatch.delenv("PYPANDOC_PANDOC", raising=False)
+    shipped = Path(pypandoc.__file__).resolve().parent / "files" / "pandoc"
+    assert Path(pandoc_path()).resolve() == shipped
+    assert "pandoc" in subprocess.run([pandoc_path(), "--version"], capture_output=True,
+                                      text=True, check=True).stdout
+
+
+def test_pypandoc_pandoc_names_another_pandoc(monkeypatch, tmp_path):
+    # pypandoc's own way to name a pandoc is obeyed (pypandoc then asks it its version)
+    import pypandoc
+
+    from samizdat.transforms.notes import pandoc_path
+
+    other = tmp_path / "my-pandoc"
+    other.write_text("#!/bin/sh\necho 'pandoc 3.99'\n")
+    other.chmod(0o755)
+    monkeypatch.setenv("PYPANDOC_PANDOC", str(other))
+    monkeypatch.setattr(pypandoc, "__pandoc_path", None)  # pypandoc remembers what it found
+    assert pandoc_path() == str(other)

@@ -44,6 +44,8 @@ from samizdat.writers.pdf import render_pamphlet
 
 pypandoc = pytest.importorskip("pypandoc")
 
+from samizdat.transforms.notes import pandoc_path  # noqa: E402  the binary samizdat runs
+
 ROOT = Path(__file__).parent.parent
 CORPUS = Path(__file__).parent / "corpus" / "markdown"
 FILES = sorted(CORPUS.glob("*.md"))
@@ -95,7 +97,7 @@ def samizdat_html(book: Book) -> etree._Element:
 def pandoc_html(folder: Path) -> etree._Element:
     manuscript = load_manuscript(folder, quiet=True)
     command = [
-        pypandoc.get_pandoc_path(), "--from=markdown", "--to=html5", "--standalone",
+        pandoc_path(), "--from=markdown", "--to=html5", "--standalone",
         "--wrap=none",
         # TeX kept as written, between \( \) and \[ \] (samizdat's MathML carries it in alttext)
         "--mathjax",

@@ -170,9 +170,10 @@ def joss(builds) -> Built:
 
 
 def pandoc_path() -> str:
-    import pypandoc
+    # the very pandoc samizdat's citation run uses (pypandoc-binary's)
+    from samizdat.transforms.notes import pandoc_path as samizdat_pandoc
 
-    return pypandoc.get_pandoc_path()
+    return samizdat_pandoc()
 
 
 @dataclass
