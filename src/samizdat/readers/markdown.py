@@ -20,6 +20,7 @@ becomes CITE (readers/extensions/citations.py).
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -46,23 +47,23 @@ from samizdat.readers.citation_syntax import code_spans
 from samizdat.readers.extensions import citations, pandoc_blocks, pandoc_inlines, raw_tex
 from samizdat.readers.extensions.attributes import safe_id
 
-#: Python-Markdown's and pymdown-extensions' extensions, and ours (readers/extensions/).
-EXTENSIONS = [
-    "footnotes",  # [^id] and [^id]: ..., as pandoc
-    "tables",  # pipe tables
-    "attr_list",  # {#id .class key=value} after a heading, an image, a link
-    "def_list",  # Term / :   Definition
-    "sane_lists",  # an ordered list starts at its first number; "-" and "1." lists never merge
-    "md_in_html",  # Markdown inside <div markdown="1">: fenced divs are written as that
-    "fenced_code",  # ``` and ~~~ code blocks, with a language
-    "pymdownx.caret",  # ^superscript^
-    "pymdownx.tilde",  # ~subscript~ and ~~strikeout~~
-    "pymdownx.escapeall",  # \ before any punctuation, \ at a line end (a hard break), "\ "
-]
-EXTENSION_CONFIGS = {
-    "footnotes": {"UNIQUE_IDS": False},
-    "pymdownx.caret": {"insert": False},  # pandoc has no ^^insert^^
-    "pymdownx.tilde": {"subscript": True, "delete": True},
+#: Python-Markdown's and pymdown-extensions' extensions, by module, with their settings; ours
+#: (readers/extensions/) are added in ``_markdown``. By module, not by short name: a name makes
+#: Python-Markdown look through every installed package's entry points (importlib.metadata,
+#: 20-40 ms of each first build) before it imports the module.
+EXTENSIONS = {
+    "markdown.extensions.footnotes": {"UNIQUE_IDS": False},  # [^id] and [^id]: ..., as pandoc
+    "markdown.extensions.tables": {},  # pipe tables
+    "markdown.extensions.attr_list": {},  # {#id .class key=value} after a heading, an image, a link
+    "markdown.extensions.def_list": {},  # Term / :   Definition
+    # an ordered list starts at its first number; "-" and "1." lists never merge
+    "markdown.extensions.sane_lists": {},
+    # Markdown inside <div markdown="1">: fenced divs are written as that
+    "markdown.extensions.md_in_html": {},
+    "markdown.extensions.fenced_code": {},  # ``` and ~~~ code blocks, with a language
+    "pymdownx.caret": {"insert": False},  # ^superscript^; pandoc has no ^^insert^^
+    "pymdownx.tilde": {"subscript": True, "delete": True},  # ~subscript~ and ~~strikeout~~
+    # \ before any punctuation, \ at a line end (a hard break), "\ "
     "pymdownx.escapeall": {"hardbreak": True, "nbsp": True},
 }
 
@@ -152,9 +153,10 @@ def _markdown() -> markdown.Markdown:
     # One converter for all chapters: building one compiles some 200 regular expressions,
     # a fifth of an EPUB build's time. reset() clears footnotes and citations between uses.
     return markdown.Markdown(
-        extensions=[*EXTENSIONS, citations.CitationExtension(), raw_tex.RawTexExtension(),
+        extensions=[*(importlib.import_module(name).makeExtension(**settings)
+                      for name, settings in EXTENSIONS.items()),
+                    citations.CitationExtension(), raw_tex.RawTexExtension(),
                     pandoc_blocks.PandocBlocksExtension(), pandoc_inlines.PandocInlinesExtension()],
-        extension_configs=EXTENSION_CONFIGS,
         output_format="xhtml",
     )
 
