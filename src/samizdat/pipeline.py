@@ -12,13 +12,17 @@ from __future__ import annotations
 from samizdat.config import Manuscript
 from samizdat.diagnostics import Diagnostics
 from samizdat.document import Book
-from samizdat.readers.markdown import read_book as read_manuscript
-from samizdat.transforms.notes import notes_settings, process_notes
 from samizdat.transforms.typography import apply_typography, typeset_metadata
 
 
 def read_book(manuscript: Manuscript) -> Book:
     """The manuscript as the model every writer renders, every transform applied."""
+    # Imported here, not above: a build reads the front (``read_front``) and starts the
+    # cover's child process before it needs the reader, and Python-Markdown, pymdownx and
+    # the notes' transform (about 40 ms of imports) then load while the child works.
+    from samizdat.readers.markdown import read_book as read_manuscript
+    from samizdat.transforms.notes import notes_settings, process_notes
+
     diagnostics = Diagnostics()
     book = read_manuscript(manuscript, diagnostics)
     settings = notes_settings(manuscript, book, diagnostics)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import importlib
 import json
-import multiprocessing
 import os
 import shutil
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -259,6 +257,10 @@ def _run(work: list[Job], plan: BuildPlan, folder: Path, jobs: int | None, recor
                 page_lists[job.layout_key] = page_list
             record(job, job_results)
         return
+    # Imported only here: a build of one edition has no pool (see _start_ahead on start-up).
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     # Forked workers inherit the book as read and transformed, without a pickle of its trees
     # (the model's lxml elements pickle through document.py's reducer where fork is missing).
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
