@@ -1,6 +1,6 @@
 """Writers: the book model rendered as EPUB, KEPUB, PDF and booklets."""
 
-from samizdat.writers import weasyprint_ffi
+from samizdat.writers import weasyprint_import
 
-# Before anything here imports WeasyPrint: its C declarations come parsed from the cache.
-weasyprint_ffi.install()
+# Before anything here imports WeasyPrint: see weasyprint_import's docstring.
+weasyprint_import.install()

@@ -39,7 +39,7 @@ def start_cover(book: Book, styles_dir: Path) -> None:
 def _cover_key(book: Book, styles_dir: Path) -> list:
     # Everything the cover's layout can read: its HTML, every stylesheet, every font.
     inputs = sorted(styles_dir.glob("*.css")) + sorted((styles_dir / "fonts").glob("*"))
-    return [cover_html(book), *(f.read_bytes() for f in inputs), "cover 2"]
+    return [cover_html(book), *(f.read_bytes() for f in inputs), "cover 3"]
 
 
 def cover_html(book: Book) -> str:
@@ -85,5 +85,7 @@ def render_cover_png(book: Book, styles_dir: Path) -> bytes:
     if image.size != (WIDTH, HEIGHT):
         image = image.resize((WIDTH, HEIGHT))
     out = io.BytesIO()
-    image.save(out, format="PNG")  # optimize=True: 0.35 s more for 1% smaller
+    # zlib's run-length strategy (compress_type 3, Z_RLE) suits a cover's flat fields: 0.07 s
+    # for 186 KB, where the default took 0.1 s for 182 KB and optimize=True 0.35 s more for 1%.
+    image.save(out, format="PNG", compress_type=3)
     return out.getvalue()

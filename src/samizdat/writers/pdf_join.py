@@ -33,7 +33,7 @@ from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, Floa
                            NameObject, NumberObject, StreamObject, TextStringObject)
 
 from samizdat.errors import BuildError
-from samizdat.writers import weasyprint_ffi
+from samizdat.writers import weasyprint_import
 
 #: PDF points per CSS pixel (WeasyPrint: 72 points per inch, 96 pixels per inch).
 SCALE = 0.75
@@ -191,15 +191,15 @@ _harfbuzz = None
 
 def _hb():
     """WeasyPrint's cffi handle on HarfBuzz, with what WeasyPrint does not declare: making a
-    face from bytes, and the library's version (``weasyprint_ffi.EXTRA``, declared with
+    face from bytes, and the library's version (``weasyprint_import.EXTRA``, declared with
     WeasyPrint's own declarations when the import hook was in place). The library is opened
     again with them, under the names WeasyPrint 70 tries (text/ffi.py), in its order."""
     global _harfbuzz
     from weasyprint.text.ffi import _dlopen, ffi
 
     if _harfbuzz is None:
-        if not weasyprint_ffi.declared(ffi):  # WeasyPrint was imported before the hook
-            ffi.cdef(weasyprint_ffi.EXTRA)
+        if not weasyprint_import.declared(ffi):  # WeasyPrint was imported before the hook
+            ffi.cdef(weasyprint_import.EXTRA)
         _harfbuzz = _dlopen(ffi, "libharfbuzz-0", "harfbuzz", "harfbuzz-0.0",
                             "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
     return _harfbuzz

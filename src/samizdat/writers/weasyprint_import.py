@@ -1,37 +1,40 @@
-"""WeasyPrint's C declarations, parsed once per installation instead of once per process.
+"""WeasyPrint's import made cheaper. Every process that sets a page pays it (the EPUB cover's
+child, every print build), and it was 0.6-0.7 s on our machines, most of a cover's time.
 
-WeasyPrint declares the C functions of Pango, HarfBuzz, fontconfig and GObject to cffi in
-"in-line ABI mode" (``weasyprint/text/ffi.py``: ``ffi = cffi.FFI(); ffi.cdef('''...''')``),
-so cffi parses some 450 lines of C with pycparser every time WeasyPrint is imported: 0.3 s of
-WeasyPrint's 0.6 s import on our machines, paid by every process that sets a page (the EPUB
-cover's child, every print build). cffi's "out-of-line ABI mode" keeps the parsed form as
-data and loads it in milliseconds, with the same objects and the same calls ("Out-of-line,
-ABI level" in cffi's documentation: ``set_source(name, None)``, ``emit_python_code``).
+``install`` puts an import hook in front of two of WeasyPrint's modules. Each runs as written,
+except for what its own import statements receive (the swap is local to that module's
+globals, so a thread importing something else meanwhile is not affected):
 
-``install`` puts an import hook in front of ``weasyprint.text.ffi``. The module runs as
-written, except that its ``cffi.FFI()`` answers with:
+- ``weasyprint.text.ffi`` declares the C functions of Pango, HarfBuzz, fontconfig and GObject
+  to cffi in "in-line ABI mode" (``ffi = cffi.FFI(); ffi.cdef(...)``), so cffi parses some
+  450 lines of C with pycparser at every import: 0.3 s. cffi's "out-of-line ABI mode" keeps
+  the parsed form as data and loads it in milliseconds, with the same objects and the same
+  calls ("Out-of-line, ABI level" in cffi's documentation: ``set_source(name, None)``). The
+  module's ``cffi.FFI()`` answers with an FFI made from this installation's cached
+  declarations when the cache holds those of this very ``ffi.py`` (the key is a digest of its
+  source, cffi's version and Python's), whose ``cdef`` accepts only the declarations it was
+  made from; else with cffi's own FFI, which parses as usual, and the parsed declarations are
+  written to the cache for the next process.
+- ``weasyprint.pdf.fonts`` imports fontTools' subsetter and variable-font instancer (60-120 ms
+  with what they import), which it calls only when HarfBuzz cannot subset a font and for
+  variable fonts. It receives stand-ins that import the real ones when first used.
 
-- an FFI made from this installation's cached declarations, when the cache holds the
-  declarations of this very ``ffi.py`` (the key is a digest of its source, cffi's version and
-  Python's); its ``cdef`` accepts only the declarations it was made from;
-- else cffi's own FFI, which parses as usual; the parsed declarations are then written to the
-  cache for the next process.
-
-The cache is ``$XDG_CACHE_HOME/samizdat`` (else ``~/.cache/samizdat``), beside fontconfig's
-own cache of the same kind: it belongs to the installation, not to a book, and holds nothing
-a book's bytes depend on. An entry is data (``marshal``), never code, and carries a digest of
-itself; an entry that is unreadable, damaged or for another WeasyPrint is ignored. No cache
-folder that can be written: every process parses, as WeasyPrint does alone.
+The declarations' cache is ``$XDG_CACHE_HOME/samizdat`` (else ``~/.cache/samizdat``), beside
+fontconfig's own cache of the same kind: it belongs to the installation, not to a book, and
+holds nothing a book's bytes depend on. An entry is data (``marshal``), never code, and
+carries a digest of itself; an entry that is unreadable, damaged or for another WeasyPrint is
+ignored. No cache folder that can be written: every process parses, as WeasyPrint does alone.
 
 Our own declarations on WeasyPrint's ffi (``EXTRA``: HarfBuzz faces from bytes, for the
 joined PDF's font subsets in ``writers/pdf_join.py``) are made in the same step, so they are
-parsed once too.
+parsed once too. Same output either way: tests/test_weasyprint_import.py.
 """
 
 from __future__ import annotations
 
 import builtins
 import hashlib
+import importlib
 import importlib.machinery
 import marshal
 import os
@@ -39,7 +42,8 @@ import sys
 import types
 from pathlib import Path
 
-MODULE = "weasyprint.text.ffi"
+FFI_MODULE = "weasyprint.text.ffi"
+FONTS_MODULE = "weasyprint.pdf.fonts"
 FORMAT = "weasyprint-ffi 1"
 
 # What writers/pdf_join.py calls that WeasyPrint 70 does not declare.
@@ -52,9 +56,9 @@ EXTRA = """
 
 
 def install() -> None:
-    """Put the hook in front of WeasyPrint's ffi module; nothing when it is imported already
-    (a process that imported WeasyPrint first simply parses, as WeasyPrint does alone)."""
-    if MODULE in sys.modules or any(isinstance(f, _Finder) for f in sys.meta_path):
+    """Put the hook in front of WeasyPrint's two modules; nothing when WeasyPrint is imported
+    already (a process that imported it first simply pays, as WeasyPrint alone does)."""
+    if FFI_MODULE in sys.modules or any(isinstance(f, _Finder) for f in sys.meta_path):
         return
     sys.meta_path.insert(0, _Finder())
 
@@ -71,15 +75,16 @@ def cache_folder() -> Path | None:
 
 
 class _Finder:
-    """A meta path finder for WeasyPrint's ffi module alone."""
+    """A meta path finder for the two modules alone."""
 
     def find_spec(self, name, path, target=None):
-        if name != MODULE:
+        if name not in (FFI_MODULE, FONTS_MODULE):
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
             return None
-        spec.loader = _Loader(spec.loader.name, spec.loader.path)
+        loader = _FfiLoader if name == FFI_MODULE else _FontsLoader
+        spec.loader = loader(spec.loader.name, spec.loader.path)
         return spec
 
     def invalidate_caches(self) -> None:
@@ -87,20 +92,60 @@ class _Finder:
 
 
 class _Loader(importlib.machinery.SourceFileLoader):
-    def exec_module(self, module: types.ModuleType) -> None:
-        source = Path(self.path).read_bytes()
-        factory = _Factory(_key(source))
-        # The module's own ``import cffi`` gets a cffi whose FFI is ``factory``; the rest of
-        # cffi, and every other module's cffi, are untouched (the swap is local to this
-        # module's globals, so a thread importing something else meanwhile is not affected).
+    """Runs the module with ``importer`` as its ``__import__``."""
+
+    def exec_with(self, module: types.ModuleType, importer) -> None:
         shimmed = dict(builtins.__dict__)
-        shimmed["__import__"] = factory.importer
+        shimmed["__import__"] = importer
         module.__dict__["__builtins__"] = shimmed
         try:
             super().exec_module(module)
         finally:
             module.__dict__["__builtins__"] = builtins
+
+
+class _FfiLoader(_Loader):
+    def exec_module(self, module: types.ModuleType) -> None:
+        # The module's own ``import cffi`` gets a cffi whose FFI is ``factory``'s.
+        factory = _Factory(_key(Path(self.path).read_bytes()))
+        self.exec_with(module, factory.importer)
         factory.keep()
+
+
+class _FontsLoader(_Loader):
+    def exec_module(self, module: types.ModuleType) -> None:
+        self.exec_with(module, _deferring_import)
+
+
+def _deferring_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """``from fontTools import subset`` and ``from fontTools.varLib.instancer import
+    instantiateVariableFont`` as stand-ins; every other import as it is."""
+    wanted = tuple(fromlist or ())
+    if level == 0 and name == "fontTools" and wanted == ("subset",):
+        return types.SimpleNamespace(subset=_DeferredModule("fontTools.subset"))
+    if level == 0 and name == "fontTools.varLib.instancer" and wanted == (
+            "instantiateVariableFont",):
+        return types.SimpleNamespace(instantiateVariableFont=_deferred_function(
+            "fontTools.varLib.instancer", "instantiateVariableFont"))
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+class _DeferredModule:
+    """A module imported when one of its names is first asked for."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def _deferred_function(module: str, name: str):
+    def deferred(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    deferred.__name__ = deferred.__qualname__ = name
+    return deferred
 
 
 def _key(source: bytes) -> str:

@@ -1,4 +1,5 @@
-"""WeasyPrint's C declarations from the installation's cache (writers/weasyprint_ffi.py).
+"""WeasyPrint's import made cheaper (writers/weasyprint_import.py): its C declarations from the
+installation's cache, fontTools' subsetter and instancer imported when first used.
 
 Each case runs in a new Python process, because the hook acts on the first import of
 WeasyPrint in a process.
@@ -33,8 +34,10 @@ css = CSS(string="@font-face { font-family: Book; src: url(%(font)s) } p { font-
 pdf = HTML(string="<p>Miasnikov\u2019s <i>Workers Group</i>, 1923 \u2014 fi ffl</p>").write_pdf(
     stylesheets=[css], font_config=fonts)
 face = _harfbuzz_face(open(%(font)r, "rb").read(), 0)
+subset_loaded = "fontTools.subset" in sys.modules
 print(json.dumps({"ffi": type(ffi).__name__, "pdf": hashlib.sha256(pdf).hexdigest(),
-                  "harfbuzz": harfbuzz_version(), "face": face != ffi.NULL}))
+                  "harfbuzz": harfbuzz_version(), "face": face != ffi.NULL,
+                  "subset_loaded": subset_loaded}))
 """ % {"font": str(STYLES / "fonts" / "CharisSIL-Regular.ttf")}
 
 
@@ -61,6 +64,8 @@ def test_parsed_once_then_loaded_with_the_same_output(tmp_path):
     assert second["pdf"] == first["pdf"]
     assert second["harfbuzz"] == first["harfbuzz"] and second["face"] and first["face"]
     assert entries(tmp_path) == [entry]
+    # HarfBuzz subset the fonts: fontTools' subsetter was never imported
+    assert not first["subset_loaded"] and not second["subset_loaded"]
 
 
 def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path):
@@ -88,6 +93,28 @@ def test_weasyprint_imported_before_the_hook_still_works(tmp_path):
     # the hook is not in place: WeasyPrint's own FFI, and samizdat declares its extra
     # functions on it itself
     result = probe(tmp_path, first="weasyprint")
-    assert result["ffi"] == "FFI" and result["face"]
+    assert result["ffi"] == "FFI" and result["face"] and result["subset_loaded"]
     assert entries(tmp_path) == []
     assert result["pdf"] == probe(tmp_path)["pdf"]
+
+
+def test_the_deferred_fonttools_names_are_the_real_ones(tmp_path):
+    script = """
+import sys
+import samizdat.writers
+import weasyprint.pdf.fonts as fonts
+import fontTools.subset, fontTools.varLib.instancer
+from fontTools.ttLib import TTFont
+assert fonts.subset.Options is fontTools.subset.Options
+assert fonts.subset.Subsetter is fontTools.subset.Subsetter
+try:  # the real instancer, through the stand-in: a static font has no 'fvar' to instance
+    fonts.instantiateVariableFont(TTFont(sys.argv[1]), {"wght": 700})
+except ValueError as error:
+    print(error)
+"""
+    font = str(STYLES / "fonts" / "CharisSIL-Regular.ttf")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script, font], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "fvar" in result.stdout
