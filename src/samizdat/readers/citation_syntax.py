@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "Citation",
@@ -295,8 +296,16 @@ def literal_spans(text: str) -> list[tuple[int, int]]:
 
 def code_spans(text: str) -> list[tuple[int, int]]:
     """Offsets of code blocks (fenced or indented) and code spans, in order."""
+    return list(_code_spans(text))
+
+
+@lru_cache(maxsize=8)
+def _code_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Six readers of a chapter ask for its code spans (the citation scanner, the fenced divs,
+    # raw TeX, the footnote and syntax checks): once per text, not six times; callers get
+    # their own list (literal_spans extends it).
     blocks = _code_block_spans(text)
-    return _merge(blocks + _code_span_spans(text, blocks))
+    return tuple(_merge(blocks + _code_span_spans(text, blocks)))
 
 
 def _code_block_spans(text: str) -> list[tuple[int, int]]:
