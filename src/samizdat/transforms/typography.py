@@ -66,30 +66,41 @@ def ellipses(text: str) -> str:
 _OPENS_AFTER = r"(?:^|(?<=[\s(\[{\u2014\u2013/\u201c\u2018-]))"
 
 
+# Compiled once: every text node of the book goes through these (3,500 in a 30-chapter book).
+_ELISION = re.compile(_OPENS_AFTER + r"'(?=\d\d(?:s|\b))")
+_OPENING_DOUBLE = re.compile(_OPENS_AFTER + '"')
+_OPENING_SINGLE = re.compile(_OPENS_AFTER + "'")
+_PAGE_REFERENCE = re.compile(
+    r"\b(p|pp|no|nos|vol|vols|ch|chap|sec|n|nn|fol|fols|col)\.[ ](?=[\divxlcdm]+\b)",
+    flags=re.IGNORECASE)
+_INITIAL = re.compile(r"\b([A-Z]\.) (?=[A-Z])")
+
+
 def curl_quotes(text: str) -> str:
     """Straight quotes -> typographic ones: opening after a space or an opening bracket,
     closing (and the apostrophe) everywhere else, as pandoc's smart extension reads them.
     """
-    text = re.sub(_OPENS_AFTER + r"'(?=\d\d(?:s|\b))", "\u2019", text)  # ’90s: an elision
-    text = re.sub(_OPENS_AFTER + '"', "\u201c", text)
+    if "'" not in text and '"' not in text:
+        return text
+    text = _ELISION.sub("\u2019", text)  # ’90s: an elision
+    text = _OPENING_DOUBLE.sub("\u201c", text)
     text = text.replace('"', "\u201d")
-    text = re.sub(_OPENS_AFTER + "'", "\u2018", text)
+    text = _OPENING_SINGLE.sub("\u2018", text)
     return text.replace("'", "\u2019")
 
 
 def space_in_page_references(text: str) -> str:
     """"p. 12", "pp. 33–35", "no. 1", "vol. 2": the label must not end a line alone."""
-    return re.sub(
-        r"\b(p|pp|no|nos|vol|vols|ch|chap|sec|n|nn|fol|fols|col)\.[ ](?=[\divxlcdm]+\b)",
-        lambda m: m.group(1) + "." + NBSP,
-        text,
-        flags=re.IGNORECASE,
-    )
+    if ". " not in text:
+        return text
+    return _PAGE_REFERENCE.sub(lambda m: m.group(1) + "." + NBSP, text)
 
 
 def space_after_initials(text: str) -> str:
     """"G. T. Miasnikov": initials stay with each other and with the surname."""
-    return re.sub(r"\b([A-Z]\.) (?=[A-Z])", lambda m: m.group(1) + NBSP, text)
+    if ". " not in text:
+        return text
+    return _INITIAL.sub(lambda m: m.group(1) + NBSP, text)
 
 
 def space_before_note_call(text: str) -> str:
