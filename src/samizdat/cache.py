@@ -15,6 +15,7 @@ the chapters, and the writer that needs it later simply ask for it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from contextlib import contextmanager
@@ -48,19 +49,30 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return hasher.hexdigest()
 
 
-def tree_digest(root: Path) -> str:
+def tree_digest(root: Path, leave_out: Iterable[Path] = ()) -> str:
     """A digest of every file under ``root`` (names and contents; "absent" if it is not
-    there). Bytecode caches are left out: they change with the Python that ran, not the code."""
+    there), but those in ``leave_out``. Bytecode caches are left out: they change with the
+    Python that ran, not the code."""
     hasher = hashlib.sha256()
     root = Path(root)
     if not root.exists():
         return digest(["absent"])
+    left_out = {Path(p).resolve() for p in leave_out}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or (left_out and path.resolve() in left_out):
             continue
         hasher.update(f"{path.relative_to(root).as_posix()}\n".encode())
         hasher.update(hashlib.sha256(path.read_bytes()).digest())
     return hasher.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of samizdat's own code: an edited reader or writer makes every cached result
+    of it stale."""
+    import samizdat
+
+    return tree_digest(Path(samizdat.__file__).parent)
 
 
 def cached(kind: str, parts: Iterable[bytes | str], compute: Callable[[], bytes]) -> bytes:

@@ -26,7 +26,7 @@ def inputs_digest(manuscript_dir: Path, styles_dir: Path) -> str:
     and the page lists' cache key."""
     return cache.digest([
         f"samizdat {samizdat.__version__}",
-        cache.tree_digest(Path(samizdat.__file__).parent),  # an edited writer rebuilds
+        cache.code_digest(),  # an edited writer rebuilds
         cache.tree_digest(manuscript_dir),
         cache.tree_digest(styles_dir),
     ])

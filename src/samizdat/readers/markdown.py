@@ -21,7 +21,9 @@ becomes CITE (readers/extensions/citations.py).
 from __future__ import annotations
 
 import importlib
+import pickle
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import markdown
 import yaml
 from lxml import etree
 
+from samizdat import cache
 from samizdat.config import Manuscript, YAML_LOADER, read_text
 from samizdat.diagnostics import Diagnostics
 from samizdat.document import (
@@ -76,13 +79,20 @@ def read_chapters(manuscript: Manuscript, diagnostics: Diagnostics) -> tuple[lis
     chapters = []
     assets: dict[str, Asset] = {}
     # Equations are numbered through the book: a \ref may point into another chapter.
-    labels, starts = raw_tex.number_equations([read_text(p) for p in manuscript.chapter_paths])
-    for index, path in enumerate(manuscript.chapter_paths, 1):
-        chapter, shown = read_chapter(path, index, manuscript.root, diagnostics,
-                                      equations=(labels, starts[index - 1]))
+    texts = [read_text(p) for p in manuscript.chapter_paths]
+    labels, starts = raw_tex.number_equations(texts)
+    # What a chapter's reading depends on besides its own text: every other file of the
+    # manuscript (its images, above all), the reader's code and libraries.
+    around = _reading_context(manuscript) if cache.cache_dir() is not None else ""
+    kept: set[str] = set()
+    for index, (path, text) in enumerate(zip(manuscript.chapter_paths, texts), 1):
+        chapter, shown = _read_chapter_kept(path, text, index, manuscript.root, diagnostics,
+                                            (labels, starts[index - 1]), around, kept)
         chapters.append(chapter)
         for asset in shown:
             assets.setdefault(asset.href, asset)
+    if around:  # the cache holds this book's chapters as they are now, not every draft
+        cache.prune(f"chapter/{around[:24]}", kept)
     return chapters, list(assets.values())
 
 
@@ -105,11 +115,60 @@ def chapter_id(path: Path, index: int) -> str:
     return f"ch-{stem}"
 
 
+#: Bump when what ``read_chapter`` hands over changes in a way its code digest cannot see.
+READING_FORMAT = "chapter 1"
+
+
+def _reading_context(manuscript: Manuscript) -> str:
+    import pymdownx
+
+    return cache.digest([
+        READING_FORMAT, cache.code_digest(), sys.version, markdown.__version__,
+        pymdownx.__version__, yaml.__version__, ".".join(map(str, etree.LXML_VERSION)),
+        cache.tree_digest(manuscript.root, leave_out=manuscript.chapter_paths),
+    ])
+
+
+def _read_chapter_kept(
+    path: Path, text: str, index: int, root: Path, diagnostics: Diagnostics,
+    equations: tuple[dict[str, int], int], around: str, kept: set[str],
+) -> tuple[Chapter, list[Asset]]:
+    """``read_chapter``, or what it gave the last build for this very text in this very place.
+
+    After an edit of one chapter, the others are not parsed again: a 30-chapter book's EPUB
+    rebuild spent 0.75 s of its 1.1 s reading chapters that had not changed. The entry is the
+    chapter, its images and its diagnostics, pickled (the model's trees as markup, document.py);
+    the key holds the chapter's text, file, number and equation numbers, under a folder named
+    by ``around`` (older folders and entries are pruned by ``read_chapters``).
+    No cache folder (``samizdat lint``, library use): read as always.
+    """
+    if not around:
+        return read_chapter(path, index, root, diagnostics, equations, text=text)
+
+    def read() -> bytes:
+        found = Diagnostics()
+        chapter, assets = read_chapter(path, index, root, found, equations, text=text)
+        return pickle.dumps((chapter, assets, list(found)), protocol=pickle.HIGHEST_PROTOCOL)
+
+    key = [str(path), str(root), str(index), text,
+           repr((sorted(equations[0].items()), equations[1]))]
+    kept.add(cache.digest(key))
+    kind = f"chapter/{around[:24]}"
+    try:
+        chapter, assets, found = pickle.loads(cache.cached(kind, key, read))
+    except Exception:  # a damaged entry (a killed build, a full disk): read the chapter again
+        cache.discard(kind, key)
+        chapter, assets, found = pickle.loads(cache.cached(kind, key, read))
+    diagnostics.extend(found)
+    return chapter, assets
+
+
 def read_chapter(
     path: Path, index: int, root: Path, diagnostics: Diagnostics,
-    equations: tuple[dict[str, int], int] = ({}, 0),
+    equations: tuple[dict[str, int], int] = ({}, 0), text: str | None = None,
 ) -> tuple[Chapter, list[Asset]]:
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     converter = _converter()
     converter.tex_labels, converter.tex_first_number = equations
     html = converter.convert(text)

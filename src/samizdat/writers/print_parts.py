@@ -466,7 +466,7 @@ def _depends_on(book: Book, printer) -> str:
     included) and pypdf, the page size, the stylesheets and their folders (fonts), and the
     images the book shows. Not the chapters' text: that is in each part's HTML."""
     digest = hashlib.sha256()
-    digest.update(f"{samizdat.__version__} {_code_digest()} {_libraries()} "
+    digest.update(f"{samizdat.__version__} {cache.code_digest()} {_libraries()} "
                   f"size {printer.page_size}\n".encode())
     folders = sorted({Path(sheet).resolve().parent for sheet in printer.stylesheets})
     for path in [Path(sheet).resolve() for sheet in printer.stylesheets]:
@@ -498,6 +498,3 @@ def _libraries() -> str:
                      f"pango {pango.pango_version()}", f"harfbuzz {harfbuzz_version()}"])
 
 
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    return cache.tree_digest(Path(samizdat.__file__).parent)
