@@ -240,3 +240,19 @@ def test_a_failing_worker_is_one_line_in_a_parallel_build(tmp_path):
     make_manuscript(tmp_path)
     result = build(tmp_path, "--jobs", "2", "--styles", str(styles))
     assert_user_error(result, "WeasyPrint reported", "hyphenate-limit-lines")
+
+
+def test_an_id_given_in_two_chapters_names_both_places(tmp_path):
+    # The print edition is one document: WeasyPrint would refuse it ("Anchor defined twice"),
+    # naming neither file nor line.
+    make_manuscript(tmp_path, chapters={
+        "01-one.md": "# One\n\nText.\n\n## An aside {#aside}\n\nMore.\n",
+        "02-two.md": "# Two\n\nText.\n\n::: {#aside .box}\nBoxed.\n:::\n\nSee [the aside](#aside).\n",
+    })
+    result = build(tmp_path, "--only", "pdf")
+    assert_user_error(result, "02-two.md:5:", "the id 'aside' is given twice",
+                      "01-one.md (line 5)", "rename one of them")
+    assert not (tmp_path / "build").exists()
+    lint = samizdat("lint", cwd=tmp_path)
+    assert lint.returncode == 1
+    assert "02-two.md:5:1: M024 the id 'aside' is given twice" in lint.stdout

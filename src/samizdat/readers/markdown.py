@@ -441,13 +441,31 @@ def _check_unread_syntax(text: str, path: Path, diagnostics: Diagnostics) -> Non
 
 
 def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> None:
-    """A link to ``#id`` that nothing in the book has is a warning (M022), at the link. pandoc
+    """An id given in two chapters is an error (M024), at the second: the print edition is
+    one document, where an id names one place, and a link to it could not say which chapter
+    it means. (Within a chapter, ``_safe_ids`` numbers a repeated id, as Python-Markdown's
+    footnotes and pandoc's own duplicates need.)
+
+    A link to ``#id`` that nothing in the book has is a warning (M022), at the link. pandoc
     gives every heading an id made of its text (auto_identifiers) and reads ``[Heading]`` as a
     link to it; samizdat gives a heading only the id the author writes, ``{#id}``, so such a
     link would silently lead nowhere."""
     ids = {chapter.id for chapter in chapters}
+    first: dict[str, Chapter] = {}
     for chapter in chapters:
-        ids.update(e.get("id") for e in chapter.content.iter() if isinstance(e.tag, str) and e.get("id"))
+        own = {e.get("id") for e in chapter.content.iter() if isinstance(e.tag, str) and e.get("id")}
+        for ident in sorted(own & set(first)):
+            where = first[ident]
+            diagnostics.error(
+                "M024", f"the id '{ident}' is given twice: here and in "
+                f"{where.source.name}" + (f" (line {_id_line(where, ident)})"
+                                          if _id_line(where, ident) else ""),
+                file=chapter.source, line=_id_line(chapter, ident),
+                hint="an id names one place in the book: rename one of them, and the links "
+                     "to it")
+        for ident in own:
+            first.setdefault(ident, chapter)
+        ids.update(own)
     for chapter in chapters:
         text = None
         for link in chapter.content.iter("a"):
@@ -461,6 +479,14 @@ def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> 
                 file=chapter.source, line=text.count("\n", 0, found) + 1 if found >= 0 else None,
                 hint="give the heading that id ({#id} after it): samizdat does not make ids "
                      "from headings' text as pandoc does")
+
+
+def _id_line(chapter: Chapter, ident: str) -> int | None:
+    """The line of the chapter's source that gives ``ident``: ``{#id}`` or ``id="id"``."""
+    text = read_text(chapter.source)
+    found = re.search(r"\{[^}\n]*#" + re.escape(ident) + r"(?=[\s}])|\bid=[\"']"
+                      + re.escape(ident) + r"[\"']", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 # --- Attributes, ids and figures -----------------------------------------------------------------
