@@ -256,3 +256,19 @@ def test_an_id_given_in_two_chapters_names_both_places(tmp_path):
     lint = samizdat("lint", cwd=tmp_path)
     assert lint.returncode == 1
     assert "02-two.md:5:1: M024 the id 'aside' is given twice" in lint.stdout
+
+
+def test_a_build_that_fails_after_reading_leaves_no_output_folder(tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "styles", styles)
+    with (styles / "print.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\np { hyphenate-limit-lines: 2; }\n")  # WeasyPrint warns: our build fails
+    make_manuscript(tmp_path)
+    result = build(tmp_path, "--only", "pdf", "--styles", str(styles))
+    assert_user_error(result, "WeasyPrint reported", "hyphenate-limit-lines")
+    assert not (tmp_path / "build").exists()  # not even the cache: nothing was made
+    # a folder that was there before keeps what it had
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "notes.txt").write_text("mine")
+    assert_user_error(build(tmp_path, "--only", "pdf", "--styles", str(styles)), "WeasyPrint")
+    assert (tmp_path / "build" / "notes.txt").read_text() == "mine"

@@ -186,6 +186,14 @@ def build(
     try:
         _run(work, plan, folder, jobs, lambda job, job_results: _record(
             job, job_results, plan, state, results, progress))
+    except BaseException:
+        # A writer failed (WeasyPrint refused a stylesheet...): a build that made the output
+        # folder and no edition in it leaves no folder behind, cache and state included.
+        # Editions finished by other workers are good outputs and stay.
+        cache.abandon()
+        if created and not results:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
     finally:
         progress.stop()
     cache.reap()
