@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from samizdat.writers.pamphlet import Pamphlet
 
 EPUB_STYLES = ("common.css", "epub.css")
-#: The print writer (WeasyPrint, 0.6 s to import) and its join of the parts (pypdf, 0.1 s).
+#: The print writer (WeasyPrint, 0.2 s to import with writers/weasyprint_import.py) and its join
+#: of the parts (pypdf, 0.1 s).
 PRINT_IMPORTS = ("samizdat.writers.pdf", "samizdat.writers.pdf_join")
 PRINT_STYLES = ("print.css",)
 
