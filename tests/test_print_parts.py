@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from samizdat import cache
 from samizdat.config import load_manuscript
-from samizdat.errors import BuildError
+from samizdat.errors import BuildError, ManuscriptError
 from samizdat.pipeline import read_book
 from samizdat.writers import print_parts
 from samizdat.writers.pamphlet import pamphlet_parts
@@ -272,16 +272,31 @@ def test_notes_pushed_past_a_chapters_end_get_the_whole_book(tmp_path):
 
 
 def test_an_id_in_two_chapters_is_refused_as_in_the_whole_book(tmp_path):
+    """The reader refuses a manuscript that gives an id in two chapters, at file:line (M024,
+    tests/test_cli_errors.py). A model that reaches the layout with one all the same is
+    refused by the part-by-part layout as by the whole-book one."""
     manuscript = tmp_path / "book"
     shutil.copytree(ROOT / "tests" / "fixtures" / "notes-overflow", manuscript)
-    for name in ("01-one.md", "02-two.md"):
+    for name, ident in (("01-one.md", "aside"), ("02-two.md", "other")):
         path = manuscript / "chapters" / name
-        path.write_text(path.read_text(encoding="utf-8") + "\n## Aside {#aside}\n\nText.\n",
+        path.write_text(path.read_text(encoding="utf-8") + f"\n## Aside {{#{ident}}}\n\nText.\n",
                         encoding="utf-8")
+    twice = manuscript / "chapters" / "02-two.md"
+    twice.write_text(twice.read_text(encoding="utf-8").replace("{#other}", "{#aside}"),
+                     encoding="utf-8")
+    with pytest.raises(ManuscriptError, match="the id 'aside' is given twice"):
+        read_book(load_manuscript(manuscript))
+    twice.write_text(twice.read_text(encoding="utf-8").replace("{#aside}", "{#other}"),
+                     encoding="utf-8")
     errors = []
     for by_parts in (False, True):
+        book = read_book(load_manuscript(manuscript))
+        (other,) = [e for e in book.chapters[1].content.iter() if e.get("id") == "other"]
+        other.set("id", "aside")
         with pytest.raises(BuildError) as raised:
-            lay_out(manuscript, by_parts=by_parts)
+            lay_out_pamphlet(book, page_size="A5", stylesheets=[STYLES / "print.css"],
+                             allowed_roots=[manuscript.resolve(), STYLES.resolve()],
+                             source_date_epoch=EPOCH, by_parts=by_parts)
         errors.append(str(raised.value))
     assert "aside" in errors[0] and errors[0] == errors[1]
 
