@@ -232,11 +232,18 @@ def test_errors_cross_from_worker_processes_whole():
             str(e) for e in error.errors]
 
 
-def test_a_failing_worker_is_one_line_in_a_parallel_build(tmp_path):
+def refused_print_styles(tmp_path: Path) -> Path:
+    """Our styles, with a print rule WeasyPrint warns about: a print build fails while laying
+    out, after the book was read."""
     styles = tmp_path / "styles"
     shutil.copytree(Path(__file__).resolve().parents[1] / "styles", styles)
     with (styles / "print.css").open("a", encoding="utf-8") as sheet:
-        sheet.write("\np { hyphenate-limit-lines: 2; }\n")  # WeasyPrint warns: our build fails
+        sheet.write("\np { hyphenate-limit-lines: 2; }\n")
+    return styles
+
+
+def test_a_failing_worker_is_one_line_in_a_parallel_build(tmp_path):
+    styles = refused_print_styles(tmp_path)
     make_manuscript(tmp_path)
     result = build(tmp_path, "--jobs", "2", "--styles", str(styles))
     assert_user_error(result, "WeasyPrint reported", "hyphenate-limit-lines")
@@ -259,10 +266,7 @@ def test_an_id_given_in_two_chapters_names_both_places(tmp_path):
 
 
 def test_a_build_that_fails_after_reading_leaves_no_output_folder(tmp_path):
-    styles = tmp_path / "styles"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "styles", styles)
-    with (styles / "print.css").open("a", encoding="utf-8") as sheet:
-        sheet.write("\np { hyphenate-limit-lines: 2; }\n")  # WeasyPrint warns: our build fails
+    styles = refused_print_styles(tmp_path)
     make_manuscript(tmp_path)
     result = build(tmp_path, "--only", "pdf", "--styles", str(styles))
     assert_user_error(result, "WeasyPrint reported", "hyphenate-limit-lines")
