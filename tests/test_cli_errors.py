@@ -276,3 +276,13 @@ def test_a_build_that_fails_after_reading_leaves_no_output_folder(tmp_path):
     (tmp_path / "build" / "notes.txt").write_text("mine")
     assert_user_error(build(tmp_path, "--only", "pdf", "--styles", str(styles)), "WeasyPrint")
     assert (tmp_path / "build" / "notes.txt").read_text() == "mine"
+
+
+def test_an_id_given_twice_in_one_chapter_is_a_located_warning(tmp_path):
+    make_manuscript(tmp_path, chapters={
+        "01-one.md": "# One\n\n## An aside {#aside}\n\nText.\n\n::: {#aside}\nBoxed.\n:::\n",
+    })
+    result = build(tmp_path, "--only", "epub")
+    assert result.returncode == 0, result.stderr
+    assert ("01-one.md:7: the id 'aside' is given twice in this chapter; links to it lead to "
+            "the first") in result.stderr

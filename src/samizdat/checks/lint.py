@@ -19,7 +19,7 @@ quotes, dashes and ellipses). Codes:
   field), M010 chapter front matter, M011 unknown front matter key, M020 a name in an attribute
   block that is no attribute, M021 pandoc Markdown samizdat does not read (grid tables, lists
   numbered a. or 1), task lists...; docs/markdown.md), M022 a link to an id nothing has, M023
-  raw TeX that is not read, M024 an id given in two chapters
+  raw TeX that is not read, M024 an id given twice (in two chapters: an error)
 - S001 unknown word (the hunspell dictionary of the book's ``lang`` plus ``wordlist.txt``;
   code, math and passages marked with another ``lang`` are skipped); S000 no dictionary for
   the language, so spelling was not checked

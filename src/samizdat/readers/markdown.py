@@ -190,7 +190,7 @@ def read_chapter(
             line=line, hint="samizdat reads TeX as math ($...$, $$...$$, \\begin{equation}) "
                             "and \\ref to a labelled equation; write the rest as Markdown")
     _attribute_names(content, text, path, diagnostics)
-    _safe_ids(content)
+    _safe_ids(content, text, path, diagnostics)
     _headless_tables(content)
     _figures(content)
     assets = images.check_images(content, text, path, root, diagnostics)
@@ -482,11 +482,16 @@ def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> 
 
 
 def _id_line(chapter: Chapter, ident: str) -> int | None:
-    """The line of the chapter's source that gives ``ident``: ``{#id}`` or ``id="id"``."""
+    """The line of the chapter's source that gives ``ident``."""
     text = read_text(chapter.source)
-    found = re.search(r"\{[^}\n]*#" + re.escape(ident) + r"(?=[\s}])|\bid=[\"']"
-                      + re.escape(ident) + r"[\"']", text)
+    found = _id_pattern(ident).search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _id_pattern(ident: str) -> re.Pattern:
+    """Where a text gives the id ``ident``: ``{#id}`` (attributes) or ``id="id"`` (HTML)."""
+    return re.compile(r"\{[^}\n]*#" + re.escape(ident) + r"(?=[\s}])|\bid=[\"']"
+                      + re.escape(ident) + r"[\"']")
 
 
 # --- Attributes, ids and figures -----------------------------------------------------------------
@@ -516,14 +521,25 @@ def _attribute_names(content: etree._Element, text: str, path: Path,
 
 
 
-def _safe_ids(content: etree._Element) -> None:
-    """Every id an XML name without colons (EPUBCheck RSC-005), and each used once."""
+def _safe_ids(content: etree._Element, text: str, path: Path,
+              diagnostics: Diagnostics) -> None:
+    """Every id an XML name without colons (EPUBCheck RSC-005), and each used once: a repeated
+    one is numbered ("aside-2"), and when the author gave it twice that is a warning (M024)
+    at the second, as pandoc warns of a duplicate identifier: links to it reach the first."""
     seen: set[str] = set()
+    given: set[str] = set()
     for element in content.iter():
-        ident = element.get("id") if isinstance(element.tag, str) else None
-        if ident is None:
+        written = element.get("id") if isinstance(element.tag, str) else None
+        if written is None:
             continue
-        ident = safe_id(ident)
+        if written in given:
+            lines = [text.count("\n", 0, m.start()) + 1 for m in _id_pattern(written).finditer(text)]
+            diagnostics.warning(
+                "M024", f"the id '{written}' is given twice in this chapter; links to it lead "
+                f"to the first", file=path, line=lines[1] if len(lines) > 1 else None,
+                hint="an id names one place in the book: rename one of them")
+        given.add(written)
+        ident = safe_id(written)
         base, number = ident, 1
         while ident in seen:
             number += 1
