@@ -169,7 +169,7 @@ def read_chapter(
 ) -> tuple[Chapter, list[Asset]]:
     if text is None:
         text = read_text(path)
-    converter = _converter()
+    converter = _converter(text)
     converter.tex_labels, converter.tex_first_number = equations
     html = converter.convert(text)
     content = parse_html(html)
@@ -207,21 +207,34 @@ def read_chapter(
     return chapter, assets
 
 
+#: The extensions that act only on text holding one of these characters. A chapter without
+#: them reads the same without the extension, and pymdown-extensions is then not imported at
+#: all: its ``util`` module imports ``urllib.request`` (with ``http.client``, ``email`` and
+#: ``ssl``) for two path functions we never call, 0.03-0.04 s of a build.
+TRIGGERED_BY = {"pymdownx.caret": "^", "pymdownx.tilde": "~", "pymdownx.escapeall": "\\"}
+
+
 @lru_cache(maxsize=None)
-def _markdown() -> markdown.Markdown:
-    # One converter for all chapters: building one compiles some 200 regular expressions,
-    # a fifth of an EPUB build's time. reset() clears footnotes and citations between uses.
+def _markdown(names: tuple[str, ...] = tuple(EXTENSIONS)) -> markdown.Markdown:
+    # One converter for all chapters that need the same extensions: building one compiles
+    # some 200 regular expressions. reset() clears footnotes and citations between uses.
     return markdown.Markdown(
-        extensions=[*(importlib.import_module(name).makeExtension(**settings)
-                      for name, settings in EXTENSIONS.items()),
+        extensions=[*(importlib.import_module(name).makeExtension(**EXTENSIONS[name])
+                      for name in names),
                     citations.CitationExtension(), raw_tex.RawTexExtension(),
                     pandoc_blocks.PandocBlocksExtension(), pandoc_inlines.PandocInlinesExtension()],
         output_format="xhtml",
     )
 
 
-def _converter() -> markdown.Markdown:
-    return _markdown().reset()
+def _converter(text: str) -> markdown.Markdown:
+    return _markdown(extensions_for(text)).reset()
+
+
+def extensions_for(text: str) -> tuple[str, ...]:
+    """Every extension of ``EXTENSIONS``, but those ``text`` gives nothing to act on."""
+    return tuple(name for name in EXTENSIONS
+                 if name not in TRIGGERED_BY or TRIGGERED_BY[name] in text)
 
 
 def parse_html(html: str) -> etree._Element:
