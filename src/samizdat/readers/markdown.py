@@ -101,7 +101,7 @@ def read_book(manuscript: Manuscript, diagnostics: Diagnostics) -> Book:
     from samizdat.readers.corrections import load_corrections
 
     chapters, assets = read_chapters(manuscript, diagnostics)
-    _check_internal_links(chapters, diagnostics)
+    _check_ids_and_links(chapters, diagnostics)
     book = Book(metadata=manuscript.metadata, chapters=chapters, manuscript_dir=manuscript.root,
                 assets=assets)
     book.corrections = load_corrections(manuscript)
@@ -453,7 +453,7 @@ def _check_unread_syntax(text: str, path: Path, diagnostics: Diagnostics) -> Non
         previous = line
 
 
-def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> None:
+def _check_ids_and_links(chapters: list[Chapter], diagnostics: Diagnostics) -> None:
     """An id given in two chapters is an error (M024), at the second: the print edition is
     one document, where an id names one place, and a link to it could not say which chapter
     it means. (Within a chapter, ``_safe_ids`` numbers a repeated id, as Python-Markdown's
@@ -469,10 +469,10 @@ def _check_internal_links(chapters: list[Chapter], diagnostics: Diagnostics) -> 
         own = {e.get("id") for e in chapter.content.iter() if isinstance(e.tag, str) and e.get("id")}
         for ident in sorted(own & set(first)):
             where = first[ident]
+            line = _id_line(where, ident)
             diagnostics.error(
                 "M024", f"the id '{ident}' is given twice: here and in "
-                f"{where.source.name}" + (f" (line {_id_line(where, ident)})"
-                                          if _id_line(where, ident) else ""),
+                f"{where.source.name}" + (f" (line {line})" if line else ""),
                 file=chapter.source, line=_id_line(chapter, ident),
                 hint="an id names one place in the book: rename one of them, and the links "
                      "to it")

@@ -68,7 +68,8 @@ def declared(ffi) -> bool:
     return getattr(ffi, "samizdat_extra", False)
 
 
-def cache_folder() -> Path | None:
+def installation_cache() -> Path | None:
+    """This installation's own cache folder (a book's cache is in its output folder)."""
     base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if "HOME" in os.environ
                                                 else None)
     return Path(base) / "samizdat" if base else None
@@ -198,7 +199,7 @@ def _compiled_class():
             if _digest(source) not in self.samizdat_sources:
                 raise RuntimeError(
                     "samizdat: WeasyPrint declared C functions its cached declarations do not "
-                    f"hold; remove {cache_folder()} and build again")
+                    f"hold; remove {installation_cache()} and build again")
 
     return CompiledFFI
 
@@ -233,7 +234,7 @@ def _digest(source: str) -> str:
 
 
 def _entry(key: str) -> Path | None:
-    folder = cache_folder()
+    folder = installation_cache()
     return folder / "weasyprint-ffi" / f"{key}.marshal" if folder else None
 
 
